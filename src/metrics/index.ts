@@ -1,7 +1,7 @@
 export { waitBuckets, requestBuckets } from './buckets.js';
 export { BoundedLabel, otherLabel, statusCodeLabel } from './labels.js';
 export { createMetrics, type CreateMetricsOptions, type Metrics, type MetricsTopology } from './registry.js';
-export { createDispatchMetrics, type DispatchMetrics } from './observer.js';
+export { createDispatchObserver } from './observer.js';
 export {
   slurmRequestHook,
   githubRequestHook,
@@ -10,3 +10,4 @@ export {
   type GitHubRequestEvent,
 } from './hooks.js';
 export { attachStoreGauges, type GaugeSource } from './store-gauges.js';
+export { createServiceMetrics, type ServiceMetrics } from './service.js';

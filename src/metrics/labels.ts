@@ -6,10 +6,10 @@
 /** The value that stands for anything outside a label's allowed set. */
 export const otherLabel = 'other';
 
-const freeFormPattern = /^[a-z][a-z0-9_]{0,47}$/;
+const freeFormPattern = /^[a-z][a-z0-9_-]{0,47}$/;
 
 /**
- * A label whose values are either known up front or short snake_case words, with at
+ * A label whose values are either known up front or short lower-case words, with at
  * most `maxDistinct` words beyond the known ones. Anything else maps to `other`, so a
  * repository name, a job id or an error text can never create a series.
  */
@@ -43,16 +43,6 @@ export function statusCodeLabel(status: number | undefined): string {
   return String(status);
 }
 
-/** Outcomes of a webhook delivery. */
-export const deliveryOutcomes = [
-  'processed',
-  'duplicate',
-  'ignored',
-  'invalid_signature',
-  'invalid_payload',
-  'error',
-] as const;
-
 /** Events that GitHub sends to an App; others map to `other`. */
 export const webhookEvents = [
   'workflow_job',
@@ -76,18 +66,6 @@ export const webhookActions = [
   'removed',
   'revoked',
   'new_permissions_accepted',
-] as const;
-
-/** Outcomes of a runner's callback for its JIT configuration. */
-export const callbackOutcomes = [
-  'accepted',
-  'invalid_token',
-  'expired_token',
-  'reused_token',
-  'unknown_runner',
-  'not_needed',
-  'github_error',
-  'error',
 ] as const;
 
 /** Runner states tracked by the `gha_slurm_runners` gauge; ended states are not counted. */

@@ -1,53 +1,69 @@
-import { BoundedLabel, callbackOutcomes, deliveryOutcomes, webhookActions, webhookEvents } from './labels.js';
+import type {
+  CallbackOutcome,
+  CancelReason,
+  DeliveryOutcome,
+  DispatchObserver,
+  UnmatchedReason,
+} from '../dispatch/observer.js';
+
+import { BoundedLabel, webhookActions, webhookEvents } from './labels.js';
 import type { Metrics } from './registry.js';
 
-/** Reasons for cancelling a Slurm job that the metrics know up front; a few others are accepted. */
-const cancelReasons = ['idle_timeout', 'job_completed', 'job_cancelled', 'taken_by_other_runner', 'orphaned', 'shutdown'];
-/** Reasons for a failed submission known up front; a few others are accepted. */
-const submitFailureReasons = ['rejected', 'unreachable', 'auth', 'timeout', 'invalid_request', 'error'];
-/** Reasons a queued workflow job matched no pool. */
-const unmatchedReasons = ['no_pool', 'no_access_rule', 'pool_not_allowed', 'unknown_cluster'];
+// The typed lists make `tsc` fail when dispatch adds a value that is missing here.
+const unmatchedReasons: Record<UnmatchedReason, true> = { 'no-pool': true, 'unmapped-repository': true, 'pool-not-allowed': true };
+const cancelReasons: Record<CancelReason, true> = {
+  surplus: true,
+  'workflow-job-cancelled': true,
+  'taken-elsewhere': true,
+  'idle-timeout': true,
+  'not-needed': true,
+};
+const callbackOutcomes: Record<CallbackOutcome, true> = {
+  configured: true,
+  'invalid-token': true,
+  'already-used': true,
+  'not-needed': true,
+  'job-mismatch': true,
+  'github-error': true,
+};
+const deliveryOutcomes: Record<DeliveryOutcome, true> = {
+  accepted: true,
+  duplicate: true,
+  ignored: true,
+  ping: true,
+  'invalid-signature': true,
+  'invalid-request': true,
+  'too-large': true,
+};
+
+/** The longest wait recorded; larger values come from a wrong timestamp, not a real wait. */
+const maxWaitSeconds = 30 * 86400;
 
 /**
- * The decisions and waits that dispatch reports. Every method is synchronous and never
- * throws, so recording a metric can never break dispatch.
+ * Creates the dispatch observer that records into `metrics`. Pools and clusters
+ * outside `known` map to `other`, and submit-failure reasons are bounded to a few
+ * distinct short words, so label values stay bounded. No method throws.
  */
-export interface DispatchMetrics {
-  /** A queued workflow job that no pool or access rule matched. */
-  unmatched(reason: string): void;
-  submitted(pool: string, cluster: string): void;
-  submitFailed(pool: string, cluster: string, reason: string): void;
-  cancelled(pool: string, cluster: string, reason: string): void;
-  /** Workflow job creation to its start on one of our runners, both from GitHub's timestamps. */
-  queueLatency(pool: string, createdAt: Date, startedAt: Date): void;
-  /** Slurm submission to the job's callback. */
-  slurmPending(pool: string, cluster: string, submittedAt: Date, calledBackAt: Date): void;
-  /** Callback to the start of a workflow job on that runner. */
-  runnerStartup(pool: string, calledBackAt: Date, startedAt: Date): void;
-  callback(outcome: string): void;
-  webhookDelivery(event: string, action: string | undefined, outcome: string): void;
-}
-
-/**
- * Creates the dispatch hooks over `metrics`. Pools and clusters outside the
- * configured ones map to `other`, so label values stay bounded.
- */
-export function createDispatchMetrics(
+export function createDispatchObserver(
   metrics: Metrics,
   known: { pools: string[]; clusters: string[] },
-): DispatchMetrics {
+): DispatchObserver {
   const pools = new BoundedLabel(known.pools);
   const clusters = new BoundedLabel(known.clusters);
-  const cancel = new BoundedLabel(cancelReasons, 10);
-  const submitFailure = new BoundedLabel(submitFailureReasons, 10);
-  const unmatched = new BoundedLabel(unmatchedReasons, 5);
-  const callbacks = new BoundedLabel(callbackOutcomes, 5);
+  const submitFailure = new BoundedLabel([], 20);
+  const events = new BoundedLabel(webhookEvents);
+  const actions = new BoundedLabel(webhookActions);
+  const fixed = (values: Record<string, true>) => new BoundedLabel(Object.keys(values));
+  const unmatched = fixed(unmatchedReasons);
+  const cancel = fixed(cancelReasons);
+  const callbacks = fixed(callbackOutcomes);
+  const outcomes = fixed(deliveryOutcomes);
 
-  const observeWait = (record: (seconds: number) => void, from: Date, to: Date): void => {
-    const seconds = (to.getTime() - from.getTime()) / 1000;
-    // GitHub's timestamps have one-second resolution and the clocks of GitHub and
-    // this host differ, so a small negative gap is possible; it counts as zero.
-    if (Number.isFinite(seconds)) record(Math.max(0, seconds));
+  const wait = (seconds: number): number | undefined => {
+    if (!Number.isFinite(seconds) || seconds > maxWaitSeconds) return undefined;
+    // GitHub's timestamps have one-second resolution and its clock and this host's
+    // differ, so a small negative gap is possible; it counts as zero.
+    return Math.max(0, seconds);
   };
 
   return {
@@ -57,29 +73,24 @@ export function createDispatchMetrics(
       metrics.submitFailures.inc({ pool: pools.map(pool), cluster: clusters.map(cluster), reason: submitFailure.map(reason) }),
     cancelled: (pool, cluster, reason) =>
       metrics.jobsCancelled.inc({ pool: pools.map(pool), cluster: clusters.map(cluster), reason: cancel.map(reason) }),
-    queueLatency: (pool, createdAt, startedAt) =>
-      observeWait((s) => metrics.queueLatency.observe({ pool: pools.map(pool) }, s), createdAt, startedAt),
-    slurmPending: (pool, cluster, submittedAt, calledBackAt) =>
-      observeWait(
-        (s) => metrics.slurmPending.observe({ pool: pools.map(pool), cluster: clusters.map(cluster) }, s),
-        submittedAt,
-        calledBackAt,
-      ),
-    runnerStartup: (pool, calledBackAt, startedAt) =>
-      observeWait((s) => metrics.runnerStartup.observe({ pool: pools.map(pool) }, s), calledBackAt, startedAt),
+    queueLatency: (pool, seconds) => {
+      const value = wait(seconds);
+      if (value !== undefined) metrics.queueLatency.observe({ pool: pools.map(pool) }, value);
+    },
+    slurmPending: (pool, cluster, seconds) => {
+      const value = wait(seconds);
+      if (value !== undefined) metrics.slurmPending.observe({ pool: pools.map(pool), cluster: clusters.map(cluster) }, value);
+    },
+    runnerStartup: (pool, seconds) => {
+      const value = wait(seconds);
+      if (value !== undefined) metrics.runnerStartup.observe({ pool: pools.map(pool) }, value);
+    },
     callback: (outcome) => metrics.callbacks.inc({ outcome: callbacks.map(outcome) }),
-    webhookDelivery: (event, action, outcome) => metrics.webhookDeliveries.inc(deliveryLabels(event, action, outcome)),
-  };
-}
-
-const webhookEvent = new BoundedLabel(webhookEvents);
-const webhookAction = new BoundedLabel(webhookActions);
-const deliveryOutcome = new BoundedLabel(deliveryOutcomes);
-
-function deliveryLabels(event: string, action: string | undefined, outcome: string): Record<'event' | 'action' | 'outcome', string> {
-  return {
-    event: webhookEvent.map(event),
-    action: action === undefined ? 'none' : webhookAction.map(action),
-    outcome: deliveryOutcome.map(outcome),
+    delivery: (event, action, outcome) =>
+      metrics.webhookDeliveries.inc({
+        event: events.map(event),
+        action: action === '' ? 'none' : actions.map(action),
+        outcome: outcomes.map(outcome),
+      }),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  createDispatchMetrics,
+  createDispatchObserver,
   createMetrics,
   githubRateLimitHook,
   githubRequestHook,
@@ -25,7 +25,7 @@ async function value(metrics: Metrics, name: string, labels: Record<string, stri
 
 function setup() {
   const metrics = createMetrics({ processMetrics: false });
-  const dispatch = createDispatchMetrics(metrics, { pools: ['cpu', 'gpu'], clusters: ['hpc1'] });
+  const dispatch = createDispatchObserver(metrics, { pools: ['cpu', 'gpu'], clusters: ['hpc1'] });
   return { metrics, dispatch };
 }
 
@@ -42,7 +42,7 @@ describe('dispatch metrics', () => {
 
   it('records queue latency from timestamps', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.queueLatency('cpu', new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:01:30Z'));
+    dispatch.queueLatency('cpu', 90);
 
     expect(await value(metrics, 'gha_slurm_queue_latency_seconds_sum', { pool: 'cpu' })).toBe(90);
     expect(await value(metrics, 'gha_slurm_queue_latency_seconds_bucket', { pool: 'cpu', le: '60' })).toBe(0);
@@ -51,7 +51,7 @@ describe('dispatch metrics', () => {
 
   it('counts a negative clock gap as zero', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.runnerStartup('cpu', new Date('2026-01-01T00:00:02Z'), new Date('2026-01-01T00:00:01Z'));
+    dispatch.runnerStartup('cpu', -1);
 
     expect(await value(metrics, 'gha_slurm_runner_startup_seconds_sum', { pool: 'cpu' })).toBe(0);
     expect(await value(metrics, 'gha_slurm_runner_startup_seconds_count', { pool: 'cpu' })).toBe(1);
@@ -59,7 +59,7 @@ describe('dispatch metrics', () => {
 
   it('records Slurm pending time per cluster', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.slurmPending('gpu', 'hpc1', new Date(0), new Date(7_200_000));
+    dispatch.slurmPending('gpu', 'hpc1', 7200);
 
     expect(await value(metrics, 'gha_slurm_slurm_pending_seconds_bucket', { pool: 'gpu', cluster: 'hpc1', le: '3600' })).toBe(0);
     expect(await value(metrics, 'gha_slurm_slurm_pending_seconds_bucket', { pool: 'gpu', cluster: 'hpc1', le: '7200' })).toBe(1);
@@ -67,38 +67,46 @@ describe('dispatch metrics', () => {
 
   it('maps an unknown pool to other', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.submitFailed('octo-org/secret-repo', 'hpc1', 'rejected');
+    dispatch.submitFailed('octo-org/secret-repo', 'hpc1', 'http-500');
 
-    expect(await value(metrics, 'gha_slurm_slurm_submit_failures_total', { pool: 'other', reason: 'rejected' })).toBe(1);
+    expect(await value(metrics, 'gha_slurm_slurm_submit_failures_total', { pool: 'other', reason: 'http-500' })).toBe(1);
   });
 
-  it('bounds free-form reasons', async () => {
+  it('bounds submit failure reasons', async () => {
     const { metrics, dispatch } = setup();
-    for (let i = 0; i < 30; i++) dispatch.cancelled('cpu', 'hpc1', `reason_${i}`);
-    dispatch.cancelled('cpu', 'hpc1', 'Job 1234 was cancelled by user');
-    const series = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'gha_slurm_slurm_jobs_cancelled_total');
+    for (let i = 0; i < 30; i++) dispatch.submitFailed('cpu', 'hpc1', `http-${500 + i}`);
+    dispatch.submitFailed('cpu', 'hpc1', 'Job violates accounting/QOS policy');
+    const series = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'gha_slurm_slurm_submit_failures_total');
 
-    expect(series?.values.length).toBe(11);
-    expect(await value(metrics, 'gha_slurm_slurm_jobs_cancelled_total', { reason: 'other' })).toBe(21);
+    expect(series?.values.length).toBe(21);
+    expect(await value(metrics, 'gha_slurm_slurm_submit_failures_total', { reason: 'other' })).toBe(11);
   });
 
   it('labels deliveries without an action as none', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.webhookDelivery('ping', undefined, 'processed');
-    dispatch.webhookDelivery('push', 'created', 'ignored');
+    dispatch.delivery('ping', '', 'ping');
+    dispatch.delivery('push', 'created', 'ignored');
 
-    expect(await value(metrics, 'gha_slurm_webhook_deliveries_total', { event: 'ping', action: 'none', outcome: 'processed' })).toBe(1);
+    expect(await value(metrics, 'gha_slurm_webhook_deliveries_total', { event: 'ping', action: 'none', outcome: 'ping' })).toBe(1);
     expect(await value(metrics, 'gha_slurm_webhook_deliveries_total', { event: 'other', action: 'created', outcome: 'ignored' })).toBe(1);
+  });
+
+  it('ignores an impossible wait', async () => {
+    const { metrics, dispatch } = setup();
+    dispatch.queueLatency('cpu', Number.NaN);
+    dispatch.queueLatency('cpu', 365 * 86400);
+
+    expect(await value(metrics, 'gha_slurm_queue_latency_seconds_count', { pool: 'cpu' })).toBeUndefined();
   });
 
   it('counts callbacks and unmatched jobs', async () => {
     const { metrics, dispatch } = setup();
-    dispatch.callback('accepted');
-    dispatch.callback('reused_token');
-    dispatch.unmatched('no_pool');
+    dispatch.callback('configured');
+    dispatch.callback('already-used');
+    dispatch.unmatched('no-pool');
 
-    expect(await value(metrics, 'gha_slurm_callbacks_total', { outcome: 'reused_token' })).toBe(1);
-    expect(await value(metrics, 'gha_slurm_unmatched_jobs_total', { reason: 'no_pool' })).toBe(1);
+    expect(await value(metrics, 'gha_slurm_callbacks_total', { outcome: 'already-used' })).toBe(1);
+    expect(await value(metrics, 'gha_slurm_unmatched_jobs_total', { reason: 'no-pool' })).toBe(1);
   });
 });
 

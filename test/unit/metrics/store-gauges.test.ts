@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import type { ClusterConfig, PoolConfig } from '../../../src/config/types.js';
 import type { RunnerState } from '../../../src/dispatch/types.js';
-import { attachStoreGauges, createMetrics, type GaugeSource } from '../../../src/metrics/index.js';
+import type { Store } from '../../../src/store/types.js';
+import { attachStoreGauges, createMetrics, createServiceMetrics, type GaugeSource } from '../../../src/metrics/index.js';
 
 function sourceOf(runners: { pool: string; state: RunnerState }[], queuedPools: string[]): GaugeSource {
   return {
@@ -9,6 +11,9 @@ function sourceOf(runners: { pool: string; state: RunnerState }[], queuedPools: 
     listWorkflowJobs: () => queuedPools.map((pool) => ({ pool })),
   };
 }
+
+// Fails to compile when the store stops satisfying the gauges' source interface.
+export const storeIsGaugeSource = (store: Store): GaugeSource => store;
 
 describe('store gauges', () => {
   it('counts active runners by pool and state at scrape time', async () => {
@@ -54,5 +59,23 @@ describe('store gauges', () => {
     const text = await metrics.registry.getSingleMetricAsString('gha_slurm_queued_jobs');
 
     expect(text).not.toContain('pool=');
+  });
+});
+
+describe('createServiceMetrics', () => {
+  it('wires gauges and hooks for the configured pools', async () => {
+    const service = createServiceMetrics({
+      pools: [{ name: 'cpu', cluster: 'hpc1' } as PoolConfig],
+      clusters: [{ name: 'hpc1' } as ClusterConfig],
+    });
+    service.attachStore(sourceOf([{ pool: 'cpu', state: 'configured' }], ['cpu']));
+    service.observer.submitted('cpu', 'hpc1');
+    service.onSlurmRequest({ cluster: 'hpc1', operation: 'submit', status: 200, durationSeconds: 0.1 });
+    const text = await service.metrics.registry.metrics();
+
+    expect(text).toContain('gha_slurm_runners{pool="cpu",state="configured"} 1');
+    expect(text).toContain('gha_slurm_queued_jobs{pool="cpu"} 1');
+    expect(text).toContain('gha_slurm_slurm_jobs_submitted_total{pool="cpu",cluster="hpc1"} 1');
+    expect(text).toContain('gha_slurm_cluster_up{cluster="hpc1"} 1');
   });
 });
