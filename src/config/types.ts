@@ -62,8 +62,10 @@ export interface PoolConfig {
 export interface AccessRule {
   /** `owner/name`, `owner/*` or `*`; matched case-insensitively, first rule wins. */
   pattern: string;
-  /** Cluster user per cluster name, or one user for every cluster. */
+  /** Cluster user on every cluster that `clusterUsers` does not name. */
   clusterUser: string;
+  /** Cluster user per cluster name, overriding `clusterUser` on those clusters. */
+  clusterUsers?: Record<string, string>;
   /** Pools this rule may use; every pool when omitted. */
   pools?: string[];
 }
