@@ -1,0 +1,3 @@
+export { openStore, SqliteStore } from './sqlite.js';
+export { isRunnerMoveAllowed, isWorkflowJobMoveAllowed } from './states.js';
+export type * from './types.js';
