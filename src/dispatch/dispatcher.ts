@@ -1,0 +1,116 @@
+import { clusterUserFor } from '../config/access.js';
+import { authenticateCallback, issueJitConfig, type CallbackResult } from './callback.js';
+import { ClusterHealth } from './cluster-health.js';
+import { handleCompleted } from './completed.js';
+import type { DispatchContext } from './context.js';
+import { handleInProgress } from './in-progress.js';
+import { matchPool } from './labels.js';
+import { handleQueued } from './queued.js';
+import { reconcilePool } from './reconcile.js';
+import { KeyedSerializer } from './serial.js';
+import type { WorkflowJobEvent } from './types.js';
+
+/** Translates a stored `workflow_job` delivery body into an event; throws on a malformed payload. */
+export type DeliveryParser = (body: unknown, deliveryId: string) => WorkflowJobEvent;
+
+/** The entry points of dispatch, for the HTTP routes and the reconcile timer. */
+export interface Dispatcher {
+  /** Processes a recorded `workflow_job` delivery and marks it processed, with the error if one occurred. */
+  processDelivery(deliveryId: string, body: string): Promise<void>;
+  /** Applies one workflow job event. */
+  handleEvent(event: WorkflowJobEvent): Promise<void>;
+  /** Answers a Slurm job's callback with its JIT runner configuration or a rejection. */
+  jitConfig(token: string, slurmJobId: number): Promise<CallbackResult>;
+  /** Runs one reconcile pass over every pool and cluster; never rejects. */
+  reconcile(): Promise<void>;
+  /** When each cluster last answered, for readiness. */
+  readonly health: ClusterHealth;
+  /** Resolves once every queued task has finished. */
+  idle(): Promise<void>;
+}
+
+/** Creates the dispatcher; every change to one pool's accounting runs under that pool's lock. */
+export function createDispatcher(context: DispatchContext, parseDelivery: DeliveryParser): Dispatcher {
+  const lock = new KeyedSerializer();
+  const health = new ClusterHealth(context.config.clusters.map((cluster) => cluster.name));
+  const inFlight = new Set<string>();
+
+  const poolOf = (event: WorkflowJobEvent): string => {
+    const known = context.store.getWorkflowJob(event.workflowJobId)?.pool;
+    const byRunner = event.runnerName ? context.store.getRunnerByName(event.runnerName)?.pool : undefined;
+    return known ?? byRunner ?? matchPool(event.labels, context.config.pools)?.name ?? '';
+  };
+
+  const handleEvent = (event: WorkflowJobEvent): Promise<void> =>
+    lock.run(poolOf(event), async () => {
+      if (event.action === 'queued') {
+        await handleQueued(context, event);
+      } else if (event.action === 'in_progress') {
+        await handleInProgress(context, event);
+      } else if (event.action === 'completed') {
+        await handleCompleted(context, event);
+      }
+    });
+
+  const processDelivery = async (deliveryId: string, body: string): Promise<void> => {
+    if (inFlight.has(deliveryId)) {
+      return;
+    }
+    inFlight.add(deliveryId);
+    const log = context.logger.child({ deliveryId });
+    try {
+      await handleEvent(parseDelivery(JSON.parse(body), deliveryId));
+      context.store.markDeliveryProcessed(deliveryId);
+    } catch (error) {
+      log.error({ err: error }, 'delivery processing failed');
+      context.store.markDeliveryProcessed(deliveryId, error instanceof Error ? error.message : String(error));
+    } finally {
+      inFlight.delete(deliveryId);
+    }
+  };
+
+  const jitConfig = async (token: string, slurmJobId: number): Promise<CallbackResult> => {
+    const authenticated = await authenticateCallback(context, token);
+    if (!('runner' in authenticated)) {
+      context.observer.callback(authenticated.outcome);
+      context.logger.info({ status: authenticated.status, reason: authenticated.error }, 'callback rejected');
+      return authenticated;
+    }
+    const { runner } = authenticated;
+    return lock.run(runner.pool, () => issueJitConfig(context, runner.id, slurmJobId));
+  };
+
+  const reconcile = async (): Promise<void> => {
+    for (const delivery of context.store.unprocessedDeliveries()) {
+      await processDelivery(delivery.deliveryId, delivery.body);
+    }
+    await pingClusters(context, health);
+    for (const pool of context.config.pools) {
+      try {
+        await lock.run(pool.name, () => reconcilePool(context, pool, health));
+      } catch (error) {
+        context.logger.error({ err: error, pool: pool.name }, 'reconcile of pool failed');
+      }
+    }
+  };
+
+  return { processDelivery, handleEvent, jitConfig, reconcile, health, idle: () => lock.idle() };
+}
+
+/** Pings each cluster as a user that the access rules map to it, for readiness. */
+async function pingClusters(context: DispatchContext, health: ClusterHealth): Promise<void> {
+  for (const cluster of context.config.clusters) {
+    const rule = context.config.access[0];
+    const client = context.slurm.get(cluster.name);
+    if (!rule || !client) {
+      continue;
+    }
+    try {
+      await client.ping(clusterUserFor(rule, cluster.name));
+      health.answered(cluster.name, context.now());
+    } catch (error) {
+      context.logger.warn({ err: error, cluster: cluster.name }, 'slurm ping failed');
+    }
+  }
+}
+
