@@ -109,7 +109,7 @@ export class GitHubStandIn {
       job: label,
       step: `delivery-answered-${action}`,
       text: `  answered HTTP ${result.status}`,
-      data: { status: result.status, body: result.body },
+      data: { ...result },
     });
     return result;
   }

@@ -77,7 +77,8 @@ export class StandInState {
       status: 'offline',
       busy: false,
       ephemeral: true,
-      labels: labels.map((label) => ({
+      // GitHub adds the default labels of a self-hosted runner to the custom ones requested.
+      labels: [...new Set(['self-hosted', 'Linux', 'X64', ...labels])].map((label) => ({
         id: this.nextLabelId++,
         name: label,
         type: readOnlyLabels.has(label.toLowerCase()) ? 'read-only' : 'custom',

@@ -1,0 +1,102 @@
+/**
+ * The demo's gha-slurm configuration: a generated App key, a random webhook secret
+ * and launch token secret, and a YAML file that points gha-slurm at the GitHub
+ * stand-in (as for GitHub Enterprise Server) and at the local cluster. Every file
+ * is written with mode 0600.
+ */
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ClusterInfo } from './cluster.js';
+
+/** The demo's two repositories, the cluster user each maps to, and the pool each job asks for. */
+export const demoInstallationId = 1001;
+export const demoRepositories = {
+  first: { repository: 'demo-org/simulation', user: 'ci-alice', labels: ['self-hosted', 'slurm', 'short'] },
+  second: { repository: 'demo-org/analysis', user: 'ci-bob', labels: ['self-hosted', 'slurm', 'two-hours'] },
+} as const;
+
+/** The secrets that the stand-ins share with gha-slurm. */
+export interface DemoSecrets {
+  appId: number;
+  publicKey: KeyObject;
+  webhookSecret: string;
+}
+
+/** What the configuration is built from. */
+export interface DemoConfigInput {
+  dir: string;
+  cluster: ClusterInfo;
+  githubUrl: string;
+  callbackUrl: string;
+  installDir: string;
+  workDir: string;
+}
+
+/** Generates the App key and the secrets, writes them and the YAML file; returns the file path and the secrets. */
+export function writeDemoConfig(input: DemoConfigInput): { file: string; secrets: DemoSecrets } {
+  // GitHub hands out App keys as PKCS#1 PEM, so the demo uses the same format.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const webhookSecret = randomBytes(32).toString('hex');
+  const write = (name: string, text: string): string => {
+    const file = join(input.dir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+
+  write('app-private-key.pem', privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  write('webhook-secret', webhookSecret);
+  write('launch-token-secret', randomBytes(32).toString('hex'));
+
+  const appId = 424242;
+  const file = write('gha-slurm.yaml', stringify(buildConfig(input, appId)));
+  return { file, secrets: { appId, publicKey, webhookSecret } };
+}
+
+function buildConfig(input: DemoConfigInput, appId: number): Record<string, unknown> {
+  const { cluster } = input;
+  const partition = cluster.partitions.find((entry) => entry.default) ?? cluster.partitions[0]!;
+  const pool = (name: string, labels: readonly string[], timeLimitMinutes: number) => ({
+    name,
+    labels: labels.filter((label) => label !== 'self-hosted'),
+    cluster: cluster.name,
+    partition: partition.name,
+    cpus: 1,
+    timeLimitMinutes,
+    maxRunners: 2,
+    idleTimeoutSeconds: 120,
+  });
+
+  return {
+    github: {
+      appId,
+      privateKey: { file: 'app-private-key.pem' },
+      webhookSecret: { file: 'webhook-secret' },
+      apiUrl: input.githubUrl,
+    },
+    clusters: [{ name: cluster.name, url: cluster.url, auth: { type: 'hs256', keyFile: cluster.jwtKeyFile }, slurmUser: cluster.slurmUser }],
+    pools: [
+      pool('short', demoRepositories.first.labels, 10),
+      // Twice the partition's time limit: slurmctld accepts the job but keeps it
+      // pending with reason PartitionTimeLimit, which stands in for a busy queue.
+      pool('two-hours', demoRepositories.second.labels, partition.maxTimeMinutes * 2),
+    ],
+    access: [
+      { pattern: demoRepositories.first.repository, clusterUser: demoRepositories.first.user },
+      { pattern: demoRepositories.second.repository, clusterUser: demoRepositories.second.user },
+    ],
+    runner: {
+      callbackUrl: input.callbackUrl,
+      installDir: input.installDir,
+      launchTokenSecret: { file: 'launch-token-secret' },
+      namePrefix: 'demo',
+      workDir: input.workDir,
+      maxAttempts: 1,
+    },
+    store: { path: 'gha-slurm.db' },
+    server: { webhook: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
+    log: { level: 'info' },
+    reconcileIntervalSeconds: 5,
+  };
+}
