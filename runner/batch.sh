@@ -37,7 +37,7 @@ fi
 
 attempts=${GHA_SLURM_CALLBACK_ATTEMPTS:-8}
 max_delay=${GHA_SLURM_CALLBACK_MAX_DELAY:-60}
-delay=2
+delay=$((max_delay < 2 ? max_delay : 2))
 config=''
 
 for ((attempt = 1; attempt <= attempts; attempt++)); do
