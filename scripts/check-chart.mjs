@@ -6,7 +6,7 @@
 // Usage: npm run chart:check            (exits 1 and lists the problems)
 //        npm run chart:check -- --write-readme   (regenerates the README tables)
 import console from 'node:console';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 
 import { checkAlertMetrics, checkDashboard, renderAlerts, runPromtool, seriesNames } from './chart/monitoring.mjs';
 import { renderParameterTables, updateReadme } from './chart/readme.mjs';
-import { checkParams, checkTemplateReferences, validateValues } from './chart/values.mjs';
+import { checkParams, checkTemplateReferences, mergeValues, validateValues } from './chart/values.mjs';
 
 const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,6 +42,7 @@ export async function checkChart(chartDir = defaultChartDir, options = {}) {
 
   const problems = [
     ...validateValues(values, schema),
+    ...checkExampleValues(chartDir, values, schema),
     ...checkParams(values, valuesText),
     ...checkTemplateReferences(values, join(chartDir, 'templates')),
     ...checkDashboard(read('files/dashboard.json'), names),
@@ -58,6 +59,21 @@ export async function checkChart(chartDir = defaultChartDir, options = {}) {
     problems.push(...runPromtool(alerts.rendered, join(chartDir, 'tests', 'alerts.test.yaml'), options.promtool));
   }
   return problems;
+}
+
+/** Validates each values file under `ci/` (used by `helm lint` in CI) merged onto the defaults. */
+function checkExampleValues(chartDir, values, schema) {
+  const ciDir = join(chartDir, 'ci');
+  if (!existsSync(ciDir)) return [];
+
+  return readdirSync(ciDir)
+    .filter((file) => file.endsWith('.yaml'))
+    .flatMap((file) => {
+      const example = parse(readFileSync(join(ciDir, file), 'utf8'));
+      return validateValues(mergeValues(values, example), schema).map((problem) =>
+        problem.replace(/^values\.yaml:/, `ci/${file}:`),
+      );
+    });
 }
 
 async function main() {

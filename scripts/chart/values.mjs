@@ -26,7 +26,7 @@ export function documentedParams(valuesText) {
   return params;
 }
 
-/** Returns the value at a dotted path, or `undefined` with `found: false` when a key is missing. */
+/** Looks up a dotted path; returns `{found: true, value}`, or `{found: false}` when a key is missing. */
 export function lookup(values, path) {
   let current = values;
   for (const key of path.split('.')) {
@@ -80,4 +80,16 @@ export function checkTemplateReferences(values, templatesDir) {
     }
   }
   return problems;
+}
+
+/** Merges `override` onto `base` as Helm merges a values file: maps key by key, anything else replaced. */
+export function mergeValues(base, override) {
+  const isMap = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (!isMap(base) || !isMap(override)) return override;
+
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    merged[key] = key in base ? mergeValues(base[key], value) : value;
+  }
+  return merged;
 }

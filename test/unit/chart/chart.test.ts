@@ -51,6 +51,13 @@ describe('chart check', () => {
     expect(problems).toContainEqual('values.yaml: (root) must NOT have additional properties');
   });
 
+  it('rejects a bad CI values file', async () => {
+    edit('ci/lint-values.yaml', (text) => text.replace('installDir: /opt/actions-runner', 'installDir: opt/actions-runner'));
+    const problems = await checkChart(chartDir, { promtool: 'true' });
+
+    expect(problems).toContainEqual('ci/lint-values.yaml: config.runner.installDir must match pattern "^/"');
+  });
+
   it('rejects a value without @param', async () => {
     edit('values.yaml', (text) => text.replace('  tmpSizeLimit', '  tmpSizeLimit').replace('## @param tmpSizeLimit', '##'));
     const problems = await checkChart(chartDir, { promtool: 'true' });
