@@ -9,7 +9,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/slurm/lib"
-for part in common rootfs token; do
+for part in common token; do
   # shellcheck source=/dev/null
   source "$LIB/$part.sh"
 done

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for part in common rootfs token daemons; do
+for part in common token daemons; do
   # shellcheck source=/dev/null
   source "$LIB/$part.sh"
 done

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
-for part in common ports accounts config munge rootfs token daemons describe; do
+for part in common ports accounts config munge token daemons describe; do
   # shellcheck source=/dev/null
   source "$LIB/$part.sh"
 done

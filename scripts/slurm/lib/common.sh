@@ -7,6 +7,10 @@ REPO_DIR="$(cd "$SLURM_SCRIPTS_DIR/../.." && pwd)"
 CACHE_DIR="${GHA_SLURM_CACHE:-$REPO_DIR/.cache/slurm}"
 ALL_VERSIONS=(22.05 24.11 26.05)
 
+# cluster_select needs rootfs_path.
+# shellcheck source=rootfs.sh
+source "$SLURM_SCRIPTS_DIR/lib/rootfs.sh"
+
 # The Slurm user that Debian's packages create, the user slurmrestd runs as,
 # and the unprivileged users that test jobs run as.
 SLURM_USER=slurm

@@ -11,14 +11,15 @@ write_cluster_json() {
     die "GET $REST_URL/openapi/v3 failed; see $STATE_DIR/log/slurmrestd.log"
   release="$(slurm_release)"
 
-  SPEC="$spec" \
-    NAME="$CLUSTER_NAME" VERSION="$CLUSTER_VERSION" RELEASE="$release" URL="$REST_URL" \
+  NAME="$CLUSTER_NAME" VERSION="$CLUSTER_VERSION" RELEASE="$release" URL="$REST_URL" \
     JWT_KEY_FILE="$STATE_DIR/etc/jwt_hs256.key" SLURM_USER="$SLURM_USER" REST_USER="$REST_USER" \
     USERS="${JOB_USERS[*]}" ROOT_DIR="$ROOT_DIR" LOG_DIR="$STATE_DIR/log" \
     DEBUG_MAX="$DEBUG_MAX_MINUTES" LONG_MAX="$LONG_MAX_MINUTES" \
     node --input-type=module -e '
+      import { readFileSync } from "node:fs";
       const env = process.env;
-      const paths = Object.keys(JSON.parse(env.SPEC).paths ?? {});
+      // The spec comes on stdin because it is too large for an environment variable.
+      const paths = Object.keys(JSON.parse(readFileSync(0, "utf8")).paths ?? {});
       const apiVersions = [...new Set(paths.map((p) => p.match(/^\/slurm\/(v[0-9.]+)\//)?.[1]).filter(Boolean))].sort();
       const cluster = {
         name: env.NAME,
@@ -38,7 +39,7 @@ write_cluster_json() {
         logDir: env.LOG_DIR,
       };
       process.stdout.write(JSON.stringify(cluster, null, 2) + "\n");
-    ' >"$STATE_DIR/cluster.json.new"
+    ' <<<"$spec" >"$STATE_DIR/cluster.json.new"
   mv "$STATE_DIR/cluster.json.new" "$STATE_DIR/cluster.json"
   log "wrote $STATE_DIR/cluster.json"
 }
