@@ -1,6 +1,6 @@
 /**
  * A pass-through proxy between the Slurm job and gha-slurm's callback endpoint, so
- * the timeline shows when the job called back and what it was answered, without
+ * the timeline shows when the job called back and the response status, without
  * reading the service's logs. Bodies and headers pass unchanged; nothing is logged
  * of the launch token or the JIT configuration.
  */

@@ -23,7 +23,7 @@ const clusterInfoSchema = z.object({
   logDir: z.string().optional(),
 });
 
-/** What the demo reads from `cluster.json`. */
+/** The fields of `cluster.json` that the demo reads. */
 export type ClusterInfo = z.infer<typeof clusterInfoSchema>;
 
 /** The repository's root folder, where `scripts/` and `.cache/` live. */
@@ -52,14 +52,14 @@ export function readClusterInfo(file: string): ClusterInfo {
   return result.data;
 }
 
-/** Returns whether the cluster of `version` runs: its `cluster.json` exists and slurmrestd answers. */
+/** Returns whether the cluster of `version` runs: its `cluster.json` exists and slurmrestd responds. */
 export async function isClusterRunning(version: SlurmVersion): Promise<boolean> {
   const file = clusterJsonPath(version);
   if (!existsSync(file)) return false;
 
   try {
     const { url } = readClusterInfo(file);
-    // Any HTTP answer shows that slurmrestd listens; without a token it answers 401 or 500.
+    // Any HTTP response shows that slurmrestd listens. Without a token it returns 401 or 500.
     await fetch(`${url}/openapi/v3`, { signal: AbortSignal.timeout(3000) });
     return true;
   } catch {

@@ -11,7 +11,7 @@ import { demoInstallationId, demoRepositories } from './service-config.js';
 import type { SlurmWatcher } from './slurm-watcher.js';
 import type { Timeline, TimelineEvent } from './timeline.js';
 
-/** What the scenario drives and observes. */
+/** Components that the scenario drives and observes. */
 export interface ScenarioContext {
   timeline: Timeline;
   standIn: GitHubStandIn;
@@ -20,7 +20,7 @@ export interface ScenarioContext {
   stepTimeoutMs: number;
 }
 
-/** What the scenario found, for the closing summary. */
+/** Outcome of the scenario, for the closing summary. */
 export interface ScenarioResult {
   firstSlurmJobId: number;
   secondSlurmJobId: number;
@@ -61,11 +61,11 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 function expectAccepted(label: string, what: string, result: DeliveryResult): void {
   if (!isSuccess(result.status)) {
-    throw new Error(`${label}: gha-slurm answered HTTP ${result.status} to the ${what} delivery ${result.deliveryId}: ${result.body.slice(0, 300)}`);
+    throw new Error(`${label}: gha-slurm responded HTTP ${result.status} to the ${what} delivery ${result.deliveryId}: ${result.body.slice(0, 300)}`);
   }
 }
 
-/** The delivery result that the stand-in put on a `delivery-answered-*` event. */
+/** Returns the delivery result that the stand-in put on a `delivery-answered-*` event. */
 function resultOf(event: TimelineEvent): DeliveryResult {
   return event.data as unknown as DeliveryResult;
 }
@@ -91,7 +91,7 @@ export async function runScenario(context: ScenarioContext): Promise<ScenarioRes
   await wait(first.label, 'slurm-state', `Slurm job ${firstSlurmJobId} to start running`, stateIs('RUNNING'));
   await wait(first.label, 'callback', `Slurm job ${firstSlurmJobId} to call back for its runner configuration`);
   const answer = await wait(first.label, 'callback-answered', 'gha-slurm to answer the callback');
-  if (answer.data?.status !== 200) throw new Error(`${first.label}: gha-slurm answered the callback with HTTP ${String(answer.data?.status)}`);
+  if (answer.data?.status !== 200) throw new Error(`${first.label}: gha-slurm responded to the callback with HTTP ${String(answer.data?.status)}`);
   await wait(first.label, 'jit-config', 'gha-slurm to request a JIT runner configuration from GitHub');
   await wait(first.label, 'runner-took-job', 'the runner stand-in to come online and take the job');
   expectAccepted(first.label, 'in_progress', resultOf(await wait(first.label, 'delivery-answered-in_progress', 'the in_progress delivery')));

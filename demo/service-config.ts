@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterInfo } from './cluster.js';
 
-/** The demo's two repositories, the cluster user each maps to, and the pool each job asks for. */
+/** The demo's two repositories, the cluster user of each, and the labels of each one's job (which select the pool). */
 export const demoInstallationId = 1001;
 export const demoRepositories = {
   first: { repository: 'demo-org/simulation', user: 'ci-alice', labels: ['self-hosted', 'slurm', 'short'] },
@@ -24,7 +24,7 @@ export interface DemoSecrets {
   webhookSecret: string;
 }
 
-/** What the configuration is built from. */
+/** Inputs of the configuration file. */
 export interface DemoConfigInput {
   dir: string;
   cluster: ClusterInfo;
@@ -34,24 +34,26 @@ export interface DemoConfigInput {
   workDir: string;
 }
 
-/** Generates the App key and the secrets, writes them and the YAML file; returns the file path and the secrets. */
-export function writeDemoConfig(input: DemoConfigInput): { file: string; secrets: DemoSecrets } {
-  // GitHub hands out App keys as PKCS#1 PEM, so the demo uses the same format.
+/** Generates the App key (PKCS#1 PEM, as GitHub hands them out) and the secrets, and writes them into `dir`. */
+export function writeDemoSecrets(dir: string): DemoSecrets {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const webhookSecret = randomBytes(32).toString('hex');
-  const write = (name: string, text: string): string => {
-    const file = join(input.dir, name);
-    writeFileSync(file, text, { mode: 0o600 });
-    return file;
-  };
 
-  write('app-private-key.pem', privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  write('webhook-secret', webhookSecret);
-  write('launch-token-secret', randomBytes(32).toString('hex'));
+  writeSecretFile(dir, 'app-private-key.pem', privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  writeSecretFile(dir, 'webhook-secret', webhookSecret);
+  writeSecretFile(dir, 'launch-token-secret', randomBytes(32).toString('hex'));
+  return { appId: 424242, publicKey, webhookSecret };
+}
 
-  const appId = 424242;
-  const file = write('gha-slurm.yaml', stringify(buildConfig(input, appId)));
-  return { file, secrets: { appId, publicKey, webhookSecret } };
+/** Writes the YAML configuration that refers to the secret files; returns its path. */
+export function writeDemoConfig(input: DemoConfigInput, secrets: DemoSecrets): string {
+  return writeSecretFile(input.dir, 'gha-slurm.yaml', stringify(buildConfig(input, secrets.appId)));
+}
+
+function writeSecretFile(dir: string, name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
 }
 
 function buildConfig(input: DemoConfigInput, appId: number): Record<string, unknown> {
@@ -79,7 +81,7 @@ function buildConfig(input: DemoConfigInput, appId: number): Record<string, unkn
     pools: [
       pool('short', demoRepositories.first.labels, 10),
       // Twice the partition's time limit: slurmctld accepts the job but keeps it
-      // pending with reason PartitionTimeLimit, which stands in for a busy queue.
+      // pending with reason PartitionTimeLimit, so it waits as in a busy queue.
       pool('two-hours', demoRepositories.second.labels, partition.maxTimeMinutes * 2),
     ],
     access: [

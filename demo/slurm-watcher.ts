@@ -1,7 +1,7 @@
 /**
  * Watches the demo's Slurm jobs through the project's own Slurm client, as the
- * cluster user that owns each job, and records what it sees on the timeline:
- * the submission, then every change of state until the job has ended.
+ * cluster user that owns each job. It records the submission on the timeline,
+ * then every change of state until the job has ended.
  */
 import type { SlurmClient, SlurmJob } from '../src/slurm/types.js';
 import type { Timeline } from './timeline.js';
@@ -23,6 +23,8 @@ export function isJobFor(job: SlurmJob, workflowJobId: number): boolean {
 export class SlurmWatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly errors = new Set<string>();
+  /** Jobs being followed that have not ended yet, by Slurm job id, with their user. */
+  private readonly unfinished = new Map<number, string>();
   private stopped = false;
 
   constructor(
@@ -50,6 +52,14 @@ export class SlurmWatcher {
     this.schedule(find, 0);
   }
 
+  /** Cancels the followed jobs that have not ended, so that a failed demo leaves nothing running. */
+  async cancelUnfinished(): Promise<void> {
+    for (const [jobId, user] of this.unfinished) {
+      await this.client.cancel(user, jobId);
+      this.unfinished.delete(jobId);
+    }
+  }
+
   /** Stops every poll. */
   stop(): void {
     this.stopped = true;
@@ -59,9 +69,11 @@ export class SlurmWatcher {
 
   private track(label: string, user: string, jobId: number): void {
     let last = '';
+    this.unfinished.set(jobId, user);
     const poll = async (): Promise<void> => {
       const job = await this.client.getJob(user, jobId);
       if (!job) {
+        this.unfinished.delete(jobId);
         this.timeline.record({ job: label, step: 'slurm-gone', text: `Slurm job ${jobId} is no longer known to slurmctld` });
         return;
       }
@@ -79,7 +91,8 @@ export class SlurmWatcher {
           data: { jobId, state: job.state, ended: hasEnded(job), reason: job.stateReason, exitCode: job.exitCode },
         });
       }
-      if (!hasEnded(job)) this.schedule(poll);
+      if (hasEnded(job)) this.unfinished.delete(jobId);
+      else this.schedule(poll);
     };
     this.schedule(poll, 0);
   }

@@ -7,7 +7,7 @@
 export interface TimelineEvent {
   /** The demo job this step belongs to (`job 1`, `job 2`), or `github` for API calls of no job. */
   job: string;
-  /** Machine-readable step name that waits match on, for example `slurm-running`. */
+  /** Machine-readable step name that waits match on, for example `slurm-state`. */
   step: string;
   /** Human-readable text printed after the job column. */
   text: string;

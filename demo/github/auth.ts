@@ -17,7 +17,7 @@ export class GitHubError extends Error {
   }
 }
 
-/** The credential of an `Authorization` header: `bearer X` or `token X`, as GitHub accepts both. */
+/** Extracts the credential of an `Authorization` header, `bearer X` or `token X`, because GitHub accepts both. */
 export function credentialOf(header: string | undefined): string {
   const match = /^(?:bearer|token)\s+(\S+)$/i.exec(header?.trim() ?? '');
   if (!match?.[1]) throw new GitHubError(401, 'Requires authentication');

@@ -14,7 +14,7 @@ type Payload = Record<string, unknown>;
 // The package's entry point is a JSON file, which `require` loads without an import attribute.
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
 
-/** The first official example of `workflow_job` with `action` that carries an installation. */
+/** Returns a copy of the first official `workflow_job` example with `action`, preferring one with an installation. */
 function exampleOf(action: string): Payload {
   const definition = examples.find((entry) => entry.name === 'workflow_job');
   const candidates = (definition?.examples ?? []) as unknown as Payload[];
@@ -25,7 +25,7 @@ function exampleOf(action: string): Payload {
   return structuredClone(example);
 }
 
-/** What the scenario chooses for a new workflow job. */
+/** Fields of a new workflow job that the scenario chooses. */
 export interface NewJobOptions {
   id: number;
   runId: number;

@@ -9,7 +9,7 @@ import { GitHubError } from './auth.js';
 import { readJson } from './http.js';
 import type { StandInJob, StandInRunner, StandInState } from './state.js';
 
-/** What the demo routes need from the stand-in. */
+/** Dependencies of the demo routes on the stand-in. */
 export interface DemoRouteOptions {
   timeline: Timeline;
   labelOf: (workflowJobId: number) => string;

@@ -20,7 +20,7 @@ export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
     const value: unknown = JSON.parse(text);
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
-    // Answered below, as GitHub answers a body that is not a JSON object.
+    // Falls through to the 400 below, which GitHub returns for a body that is not a JSON object.
   }
   throw new GitHubError(400, 'Problems parsing JSON');
 }
@@ -41,7 +41,7 @@ export function errorBodies(onUnexpected: (error: unknown) => void) {
   };
 }
 
-/** A positive integer path parameter, or a 404 as GitHub answers for a malformed id. */
+/** Parses a positive integer path parameter; throws the 404 that GitHub returns for a malformed id. */
 export function idParam(value: string | undefined): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) throw new GitHubError(404, 'Not Found');

@@ -1,5 +1,5 @@
 /**
- * The GitHub REST endpoints that gha-slurm calls, answered with the status codes
+ * The GitHub REST endpoints that gha-slurm calls, served with the status codes
  * and JSON shapes that GitHub documents: the App, installation tokens, JIT runner
  * configurations, runners (repository and organisation) and workflow jobs.
  */
@@ -10,7 +10,7 @@ import { credentialOf, GitHubError, verifyAppJwt } from './auth.js';
 import { idParam, readJson } from './http.js';
 import { runnerToJson, type StandInRunner, type StandInState } from './state.js';
 
-/** What the routes need besides the state. */
+/** Settings of the routes besides the state. */
 export interface RouteOptions {
   appId: number;
   appSlug: string;
@@ -64,7 +64,7 @@ export function createApiRouter(state: StandInState, options: RouteOptions): Rou
     await verifyAppJwt(credentialOf(ctx.get('authorization')), options.publicKey, options.appId);
   };
 
-  // An installation token reaches only its own installation's repositories and owners; GitHub answers 404 otherwise.
+  // An installation token reaches only its own installation's repositories and owners. GitHub returns 404 for the rest.
   const requireScope = (ctx: RouterContext): string => {
     const installationId = state.installationOfToken(credentialOf(ctx.get('authorization')));
     if (installationId === undefined) throw new GitHubError(401, 'Bad credentials');
@@ -81,6 +81,17 @@ export function createApiRouter(state: StandInState, options: RouteOptions): Rou
   router.get('/app', async (ctx) => {
     await requireApp(ctx);
     ctx.body = { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: 'demo-org' }, events: ['workflow_job'] };
+  });
+
+  router.get('/app/installations', async (ctx) => {
+    await requireApp(ctx);
+    ctx.body = state.installationIds.map((id) => ({
+      id,
+      account: { login: 'demo-org', type: 'Organization' },
+      target_type: 'Organization',
+      app_id: options.appId,
+      repository_selection: 'all',
+    }));
   });
 
   router.post('/app/installations/:id/access_tokens', async (ctx) => {

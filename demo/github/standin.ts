@@ -1,5 +1,5 @@
 /**
- * The GitHub stand-in: a Koa server on 127.0.0.1 that answers gha-slurm's REST calls
+ * The GitHub stand-in: a Koa server on 127.0.0.1 that serves gha-slurm's REST calls
  * as GitHub would, keeps its state in memory, and plays GitHub's `workflow_job`
  * webhooks as the runner stand-in takes and finishes jobs.
  */
@@ -15,7 +15,7 @@ import { errorBodies } from './http.js';
 import { createApiRouter } from './routes.js';
 import { StandInState, type StandInJob, type StandInRunner } from './state.js';
 
-/** What the stand-in is started with. */
+/** Settings of the stand-in. */
 export interface GitHubStandInOptions {
   appId: number;
   /** Public half of the App's key, to verify the App JWTs that gha-slurm signs. */
@@ -80,7 +80,7 @@ export class GitHubStandIn {
     this.jobOrThrow(workflowJobId).finish = conclusion;
   }
 
-  /** The demo job label of a workflow job. */
+  /** Returns the demo job label of a workflow job, or `github` when unknown. */
   labelOf(workflowJobId: number): string {
     return this.labels.get(workflowJobId) ?? 'github';
   }

@@ -33,7 +33,7 @@ export interface StandInJob {
     conclusion: string | null;
     runner_name: string | null;
   };
-  /** Whether the runner stand-in was told to finish, and with which conclusion. */
+  /** Conclusion that the runner stand-in is to finish with, once the scenario allows it. */
   finish?: string;
 }
 
@@ -95,7 +95,7 @@ export class StandInState {
     return [...this.runners.values()].find((runner) => runner.name === name);
   }
 
-  /** Runners visible in `scope`: a repository sees its own and its organisation's. */
+  /** Returns the runners visible in `scope`: a repository's own and its organisation's. */
   runnersIn(scope: string): StandInRunner[] {
     const owner = scope.split('/')[0];
     return [...this.runners.values()].filter((runner) => runner.scope === scope || runner.scope === owner);

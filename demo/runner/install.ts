@@ -8,11 +8,11 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { nodeUser } from '../cluster.js';
 
-/** Where the stand-in and the jobs' working folders are, on the node and on this machine. */
+/** Paths of the stand-in and the jobs' working folders, on the node and on this machine. */
 export interface RunnerInstall {
-  /** `runner.installDir`: the runner folder as the node sees it. */
+  /** `runner.installDir`: the runner folder, as a path on the node. */
   installDir: string;
-  /** `runner.workDir`: the working folder pattern as the node sees it (`%u` is the user). */
+  /** `runner.workDir`: the working folder pattern, as a path on the node (`%u` is the user). */
   workDir: string;
   /** The demo folder on this machine (under the node's root), holding the runner and job logs. */
   hostDir: string;

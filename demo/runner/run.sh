@@ -2,7 +2,7 @@
 # Stand-in for the GitHub Actions runner's run.sh, installed by the gha-slurm demo
 # because the real runner cannot be downloaded on the demo machine. It reads the
 # runner name from the JIT configuration, takes a job from the demo's GitHub
-# stand-in, "runs" it until the stand-in says to finish, reports the end and
+# stand-in, "runs" it until the stand-in returns a conclusion, reports the end and
 # exits 0. It needs only bash, coreutils and curl, because the node may be a
 # minimal chroot.
 set -euo pipefail
