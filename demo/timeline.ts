@@ -99,7 +99,8 @@ export class Timeline {
   }
 
   private format(event: TimelineEvent): string {
-    const start = this.startTimes.get(event.job);
+    // Lines of no demo job, such as API calls, take the clock of the latest job.
+    const start = this.startTimes.get(event.job) ?? [...this.startTimes.values()].at(-1);
     const elapsed = start === undefined ? '' : `+${((performance.now() - start) / 1000).toFixed(3)}s`;
     return `${elapsed.padStart(10)}  ${event.job.padEnd(7)}  ${event.text}`;
   }

@@ -130,7 +130,9 @@ export class GitHubStandIn {
       } finally {
         const line = `${new Date().toISOString()} ${ctx.method} ${ctx.url} ${ctx.status}`;
         appendFileSync(apiLogFile, `${line}\n`);
-        timeline.record({ job: 'github', step: 'api-call', text: `GitHub API ${ctx.method} ${ctx.path} -> ${ctx.status}`, quiet: true });
+        if (!ctx.path.startsWith('/_demo/')) {
+          timeline.record({ job: 'github', step: 'api-call', text: `GitHub API ${ctx.method} ${ctx.path} -> ${ctx.status}`, quiet: true });
+        }
       }
     });
     app.use(errorBodies((error) => timeline.record({ job: 'github', step: 'stand-in-error', text: `GitHub stand-in failed: ${String(error)}` })));
