@@ -42,7 +42,7 @@ config=''
 
 for ((attempt = 1; attempt <= attempts; attempt++)); do
   # The token travels on stdin so that it never shows in the process list.
-  response=$(curl --silent --show-error --max-time 30 \
+  response=$(curl --silent --show-error --max-time 60 \
     --request POST \
     --header @- \
     --header 'Accept: text/plain' \
