@@ -54,6 +54,16 @@ const labels = () =>
     .transform((list) => [...new Set(list.map((label) => label.toLowerCase()))].filter((label) => label !== 'self-hosted'))
     .refine((list) => list.length > 0, { error: 'must list at least one label besides "self-hosted"' });
 
+/** The path of the callback route; a bare origin gets it appended, because the batch script posts to the URL as given. */
+const callbackPath = '/runners/jit-config';
+
+const callbackUrl = () =>
+  httpUrl()
+    .transform((url) => (new URL(url).pathname === '/' ? `${url}${callbackPath}` : url))
+    .refine((url) => new URL(url).pathname.endsWith(callbackPath), {
+      error: `must be an origin such as http://gha-slurm.example.org:9090, or a URL that ends in ${callbackPath}`,
+    });
+
 const environment = () =>
   z
     .record(
@@ -139,7 +149,7 @@ export function configSchema(context: LoadContext) {
     pools: z.array(poolSchema(context)).min(1),
     access: z.array(accessSchema).min(1),
     runner: z.strictObject({
-      callbackUrl: httpUrl(),
+      callbackUrl: callbackUrl(),
       installDir: z.string().startsWith('/', { error: 'must be an absolute path on the compute nodes' }),
       launchTokenLifetimeSeconds: positiveInt().default(defaults.launchTokenLifetimeSeconds),
       launchTokenSecret: secret(context, (value) =>

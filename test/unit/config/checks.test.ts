@@ -76,11 +76,27 @@ describe('configuration checks', () => {
   it('rejects an invalid URL and a non-http callback', () => {
     const text = minimalYaml
       .replace('url: http://127.0.0.1:6820', 'url: "not a url"')
-      .replace('callbackUrl: http://127.0.0.1:9090', 'callbackUrl: ftp://127.0.0.1/');
+      .replace('callbackUrl: http://127.0.0.1:9090/runners/jit-config', 'callbackUrl: ftp://127.0.0.1/runners/jit-config');
 
     expect(problemsOf(text)).toEqual([
       'clusters[0].url: "not a url" is not a valid URL',
-      'runner.callbackUrl: "ftp://127.0.0.1/" must use http or https',
+      'runner.callbackUrl: "ftp://127.0.0.1/runners/jit-config" must use http or https',
+    ]);
+  });
+
+  it('appends the callback path to a bare origin', () => {
+    const text = minimalYaml.replace('/runners/jit-config', '/');
+
+    const config = parseConfig(text, { env: fixture.env, baseDir: fixture.dir });
+
+    expect(config.runner.callbackUrl).toBe('http://127.0.0.1:9090/runners/jit-config');
+  });
+
+  it('rejects a callback URL with another path', () => {
+    const problems = problemsOf(minimalYaml.replace('/runners/jit-config', '/callback'));
+
+    expect(problems).toEqual([
+      'runner.callbackUrl: must be an origin such as http://gha-slurm.example.org:9090, or a URL that ends in /runners/jit-config',
     ]);
   });
 

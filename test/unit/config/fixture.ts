@@ -49,7 +49,7 @@ access:
   - pattern: octo-org/*
     clusterUser: ci-octo
 runner:
-  callbackUrl: http://127.0.0.1:9090
+  callbackUrl: http://127.0.0.1:9090/runners/jit-config
   installDir: /opt/actions-runner
   launchTokenSecret: { env: LAUNCH_SECRET }
 `;
