@@ -1,0 +1,179 @@
+import { clusterUserFor } from '../config/access.js';
+import type { ClusterConfig, Config, PoolConfig } from '../config/types.js';
+import { SlurmApiError } from '../slurm/errors.js';
+import type { SlurmClient } from '../slurm/types.js';
+
+import { slurmFix } from './slurm-fixes.js';
+import { messageOf, withTimeout } from './timeout.js';
+import type { CheckResult, DoctorDependencies, SlurmAccounting } from './types.js';
+
+/** Lists the cluster users that the access rules map on `cluster`, through the pools they allow there. */
+export function usersOnCluster(config: Config, cluster: string): string[] {
+  const users = new Set<string>();
+  for (const rule of config.access) {
+    const pools = config.pools.filter((pool) => (rule.pools ?? [pool.name]).includes(pool.name));
+    if (pools.some((pool) => pool.cluster === cluster)) users.add(clusterUserFor(rule, cluster));
+  }
+  return [...users].sort();
+}
+
+/** Runs the checks of one cluster: slurmrestd and its version, a token per user, partitions, accounts and QOS. */
+export async function checkCluster(
+  config: Config,
+  index: number,
+  dependencies: DoctorDependencies,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
+  const cluster = config.clusters[index]!;
+  const prefix = `cluster ${cluster.name}`;
+  const pools = config.pools.filter((pool) => pool.cluster === cluster.name);
+  const users = usersOnCluster(config, cluster.name);
+  const client = dependencies.slurmClient(cluster);
+
+  try {
+    const results: CheckResult[] = [];
+    const version = await versionCheck(client, cluster, index, timeoutMs);
+    results.push(version);
+    if (version.status !== 'OK') {
+      return [...results, ...skipRest(prefix, users, pools, 'slurmrestd is unreachable')];
+    }
+
+    const working: string[] = [];
+    for (const user of users) {
+      const result = await userCheck(client, cluster, index, user, timeoutMs);
+      if (result.status === 'OK') working.push(user);
+      results.push(result);
+    }
+    if (users.length === 0) {
+      results.push({ name: `${prefix}: users`, status: 'SKIP', detail: 'no access rule maps a user to a pool of this cluster' });
+    }
+
+    const user = working[0];
+    if (user === undefined) {
+      return [...results, ...skipRest(prefix, [], pools, 'no mapped user could authenticate')];
+    }
+    results.push(...(await partitionChecks(client, { config, cluster, index, pools, user, timeoutMs })));
+    results.push(...(await accountingChecks(client, cluster, pools, user, timeoutMs)));
+    return results;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+async function versionCheck(client: SlurmClient, cluster: ClusterConfig, index: number, timeoutMs: number): Promise<CheckResult> {
+  const name = `cluster ${cluster.name}: slurmrestd`;
+  try {
+    const info = await withTimeout(client.version(), timeoutMs);
+    const served = info.servedApiVersions.join(', ');
+    return { name, status: 'OK', detail: `Slurm ${info.release}, API ${info.apiVersion} (served: ${served}) at ${cluster.url}` };
+  } catch (error) {
+    return { name, status: 'FAIL', detail: messageOf(error), fix: slurmFix(cluster, index, error) };
+  }
+}
+
+async function userCheck(client: SlurmClient, cluster: ClusterConfig, index: number, user: string, timeoutMs: number): Promise<CheckResult> {
+  const name = `cluster ${cluster.name}: token for ${user}`;
+  try {
+    await withTimeout(client.ping(user), timeoutMs);
+    return { name, status: 'OK', detail: `slurmrestd accepted a ${cluster.auth.type} token for ${user}` };
+  } catch (error) {
+    return { name, status: 'FAIL', detail: messageOf(error), fix: slurmFix(cluster, index, error, user) };
+  }
+}
+
+interface PartitionCheckContext {
+  config: Config;
+  cluster: ClusterConfig;
+  index: number;
+  pools: PoolConfig[];
+  user: string;
+  timeoutMs: number;
+}
+
+async function partitionChecks(client: SlurmClient, context: PartitionCheckContext): Promise<CheckResult[]> {
+  const { config, cluster, index, pools, user, timeoutMs } = context;
+  const named = pools.filter((pool) => pool.partition !== undefined);
+  const unnamed = pools
+    .filter((pool) => pool.partition === undefined)
+    .map((pool): CheckResult => ({
+      name: `pool ${pool.name}: partition`,
+      status: 'SKIP',
+      detail: `no partition named; jobs go to the default partition of ${cluster.name}`,
+    }));
+  if (named.length === 0) return unnamed;
+
+  let partitions: string[];
+  try {
+    partitions = await withTimeout(client.listPartitions(user), timeoutMs);
+  } catch (error) {
+    const fix = slurmFix(cluster, index, error, user);
+    return [...named.map((pool): CheckResult => ({ name: `pool ${pool.name}: partition`, status: 'FAIL', detail: messageOf(error), fix })), ...unnamed];
+  }
+
+  const checked = named.map((pool): CheckResult => {
+    const name = `pool ${pool.name}: partition`;
+    if (partitions.includes(pool.partition!)) {
+      return { name, status: 'OK', detail: `partition ${pool.partition} exists on ${cluster.name}` };
+    }
+    return {
+      name,
+      status: 'FAIL',
+      detail: `partition "${pool.partition}" not found on ${cluster.name}; it has: ${partitions.join(', ') || 'none'}`,
+      fix: `set pools[${config.pools.indexOf(pool)}].partition (pool ${pool.name}) to one of: ${partitions.join(', ')}`,
+    };
+  });
+  return [...checked, ...unnamed];
+}
+
+async function accountingChecks(
+  client: SlurmClient & Partial<SlurmAccounting>,
+  cluster: ClusterConfig,
+  pools: PoolConfig[],
+  user: string,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
+  const wanted = pools.flatMap((pool) => [
+    ...(pool.account ? [{ pool, kind: 'account' as const, value: pool.account }] : []),
+    ...(pool.qos ? [{ pool, kind: 'qos' as const, value: pool.qos }] : []),
+  ]);
+  if (wanted.length === 0) return [];
+
+  const skip = (detail: string) =>
+    wanted.map(({ pool, kind }): CheckResult => ({ name: `pool ${pool.name}: ${kind === 'qos' ? 'QOS' : 'account'}`, status: 'SKIP', detail }));
+  if (!client.listAccounts || !client.listQos) {
+    return skip(`the Slurm client cannot read accounts and QOS of ${cluster.name} (slurmdbd endpoints)`);
+  }
+
+  let known: { account: string[]; qos: string[] };
+  try {
+    known = {
+      account: await withTimeout(client.listAccounts(user), timeoutMs),
+      qos: await withTimeout(client.listQos(user), timeoutMs),
+    };
+  } catch (error) {
+    // A slurmrestd started without the slurmdbd plugin (or a cluster without slurmdbd) has no such endpoints.
+    if (error instanceof SlurmApiError && (error.status === 404 || error.failure === 'unsupported-version')) {
+      return skip(`slurmrestd on ${cluster.name} serves no slurmdbd endpoints, so accounts and QOS cannot be listed`);
+    }
+    return skip(`accounts and QOS could not be read: ${messageOf(error)}`);
+  }
+
+  return wanted.map(({ pool, kind, value }): CheckResult => {
+    const label = kind === 'qos' ? 'QOS' : 'account';
+    const name = `pool ${pool.name}: ${label}`;
+    if (known[kind].includes(value)) return { name, status: 'OK', detail: `${label} ${value} exists on ${cluster.name}` };
+    return {
+      name,
+      status: 'FAIL',
+      detail: `${label} "${value}" not found on ${cluster.name}`,
+      fix: `set ${kind} of pool ${pool.name} to one of: ${known[kind].join(', ') || 'none'}, or create it with sacctmgr`,
+    };
+  });
+}
+
+function skipRest(prefix: string, users: string[], pools: PoolConfig[], reason: string): CheckResult[] {
+  return [
+    ...users.map((user): CheckResult => ({ name: `${prefix}: token for ${user}`, status: 'SKIP', detail: reason })),
+    ...pools.map((pool): CheckResult => ({ name: `pool ${pool.name}: partition`, status: 'SKIP', detail: reason })),
+  ];
+}
