@@ -15,12 +15,12 @@ export interface RunningService {
 type StartService = (config: Config, options: { logger: Logger }) => Promise<RunningService> | RunningService;
 type RunDoctor = (config: Config, options: { output: (text: string) => void }) => Promise<number>;
 
-/** What the command line touches outside itself; tests replace all of it. */
+/** The command line's streams, environment, signals and loaded modules; tests replace any of them. */
 export interface CliEnvironment {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: NodeJS.ProcessEnv;
-  /** Where `serve` waits for SIGTERM and SIGINT. */
+  /** Signal source on which `serve` waits for SIGTERM and SIGINT. */
   signals: Pick<NodeJS.Process, 'once' | 'removeListener'>;
   importService(): Promise<{ startService: StartService }>;
   importDoctor(): Promise<{ runDoctor: RunDoctor }>;

@@ -1,6 +1,6 @@
 import type { AccessRule, Config } from './types.js';
 
-/** What a repository may use: its pools and the cluster user its jobs run as. */
+/** The pools a repository may use and the cluster user its jobs run as. */
 export interface AccessGrant {
   /** The rule that matched, as written in the configuration. */
   pattern: string;
@@ -34,7 +34,7 @@ export function clusterUserFor(grant: Pick<AccessRule, 'clusterUser' | 'clusterU
   return grant.clusterUsers?.[cluster] ?? grant.clusterUser;
 }
 
-/** Whether `pattern` (`owner/name`, `owner/*` or `*`) matches `repository`, ignoring case as GitHub does. */
+/** Checks whether `pattern` (`owner/name`, `owner/*` or `*`) matches `repository`, ignoring case as GitHub does. */
 export function matchesRepository(pattern: string, repository: string): boolean {
   if (pattern === '*') {
     return true;

@@ -77,7 +77,7 @@ function findDuplicates(names: string[], section: string): ConfigProblem[] {
   return problems;
 }
 
-/** The same user can be wrong on several clusters; one line per path is enough. */
+/** Removes repeated problems, because one user can be wrong on several clusters. */
 function dedupeProblems(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   return problems.filter((problem) => {

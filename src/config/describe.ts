@@ -2,9 +2,8 @@ import { clusterUserFor } from './access.js';
 import type { Config } from './types.js';
 
 /**
- * Describes the resolved pools, clusters and repository mappings as text lines,
- * for `check-config`. It prints where secrets come from by omission: no secret
- * value, key or token appears in the output.
+ * Describes the resolved clusters, pools and repository mappings as text lines,
+ * for `check-config`. The lines contain no secret value, key or token.
  */
 export function describeConfig(config: Config): string[] {
   const lines: string[] = [];

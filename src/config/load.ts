@@ -32,7 +32,7 @@ export function parseConfig(text: string, options: { env: NodeJS.ProcessEnv; bas
   const source = options.source ?? 'configuration text';
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
-    const problems = document.errors.map((error) => ({ path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` }));
+    const problems = document.errors.map((error) => ({ path: '', message: `invalid YAML: ${error.message.split('\n')[0]}` }));
     throw new ConfigError(source, problems);
   }
 

@@ -175,7 +175,7 @@ interface JitRequestBody {
   work_folder: string;
 }
 
-/** An installation's account is a user or organisation (with `login`) or an enterprise (with `slug`). */
+/** Returns an installation's account name: `login` of a user or organisation, `slug` of an enterprise. */
 function accountName(account: unknown): string {
   const fields = (account ?? {}) as { login?: unknown; slug?: unknown };
   return String(fields.login ?? fields.slug ?? '');

@@ -1,4 +1,4 @@
-/** What the client reports after each HTTP request to GitHub. */
+/** Report of one HTTP request to GitHub, passed to `onRequest`. */
 export interface GitHubRequestEvent {
   /** `getApp`, `listInstallations`, `getInstallationToken`, `generateJitConfig`, `listRunners`, `deleteRunner`, `getWorkflowJob`, or `other`. */
   operation: string;
@@ -37,7 +37,14 @@ export function operationOf(method: string, url: string): string {
  */
 export function observingFetch(hooks: GitHubHooks, inner: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    let url: string;
+    if (typeof input === 'string') {
+      url = input;
+    } else if (input instanceof URL) {
+      url = input.href;
+    } else {
+      url = input.url;
+    }
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const operation = operationOf(method, url);
     let response: Response;

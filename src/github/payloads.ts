@@ -26,7 +26,7 @@ const workflowJobPayload = z.object({
     id: z.number().int().positive(),
     run_id: z.number().int().positive(),
     labels: z.array(z.string()),
-    // Payloads from before mid-2021 had no `created_at`; `started_at` stands in for it then.
+    // Payloads from before mid-2021 had no `created_at`, so `started_at` is used instead.
     created_at: timestamp.nullish(),
     started_at: timestamp.nullish(),
     completed_at: timestamp.nullish(),

@@ -31,7 +31,7 @@ export const systemClock: RetryClock = {
   random: () => Math.random(),
 };
 
-/** What a failed attempt left behind. */
+/** Status, headers and message of a failed attempt. */
 export interface AttemptFailure {
   /** HTTP status; undefined when no response arrived. */
   status?: number;
@@ -40,7 +40,7 @@ export interface AttemptFailure {
   detail: string;
 }
 
-/** GitHub asks clients to wait at least a minute after a secondary rate limit without `retry-after`. */
+/** GitHub's REST documentation says to wait at least one minute after a secondary rate limit without `retry-after`. */
 const secondaryRateLimitWaitMs = 60_000;
 
 /**

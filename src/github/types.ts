@@ -6,7 +6,7 @@ export interface JitConfig {
   encodedJitConfig: string;
 }
 
-/** Where runners are registered: at the repository, or at its owner organisation. */
+/** Registration level of runners: the repository, or the organisation that owns it. */
 export type RunnerScope = 'repository' | 'organization';
 
 /** A self-hosted runner as GitHub lists it. */
@@ -26,7 +26,7 @@ export interface WorkflowJobStatus {
   runnerName?: string;
 }
 
-/** What `verifyCredentials` found: the App and where it is installed. */
+/** The App's identity and installations, as `verifyCredentials` reads them. */
 export interface AppIdentity {
   slug: string;
   name: string;
@@ -56,7 +56,7 @@ export interface GitHubRunners {
     runnerName: string;
     scope?: RunnerScope;
   }): Promise<RegisteredRunner | undefined>;
-  /** Reads a workflow job's status; `undefined` when GitHub no longer knows it. */
+  /** Reads a workflow job's status; `undefined` when GitHub returns 404 for it. */
   getWorkflowJob(request: { installationId: number; repository: string; workflowJobId: number }): Promise<WorkflowJobStatus | undefined>;
   /** Checks the App id and private key, and lists the installations. */
   verifyCredentials(): Promise<AppIdentity>;

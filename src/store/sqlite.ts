@@ -27,7 +27,7 @@ export function openStore(path: string): SqliteStore {
   try {
     db = new Database(location, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
-    // FULL makes every commit durable before it returns, so a delivery answered with 202 survives a power loss.
+    // FULL makes every commit durable before it returns, so a delivery acknowledged with 202 survives a power loss.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db, location);

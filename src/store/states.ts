@@ -14,13 +14,13 @@ const runnerRank: Record<RunnerState, number> = {
 
 const endStates = new Set<RunnerState>(['done', 'failed', 'cancelled']);
 
-/** Whether a workflow job may move from `from` to `to`: forward, or staying where it is. */
+/** Checks whether a workflow job may move from `from` to `to`: forward, or staying where it is. */
 export function isWorkflowJobMoveAllowed(from: WorkflowJobState, to: WorkflowJobState): boolean {
   return workflowJobRank[to] >= workflowJobRank[from];
 }
 
 /**
- * Whether a runner may move from `from` to `to`. States move forward in the order
+ * Checks whether a runner may move from `from` to `to`. States move forward in the order
  * requested, submitted, configured, busy, done; `failed` and `cancelled` may follow
  * any state before an end state. A runner may also stay in its state, so that a
  * compare-and-set on the same state can claim it.

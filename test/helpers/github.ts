@@ -53,7 +53,7 @@ export interface FakeGitHubState {
   installations: { id: number; account: string }[];
   runners: Map<number, FakeRunner>;
   workflowJobs: Map<number, FakeWorkflowJob>;
-  /** Every request in arrival order, as `OPERATION METHOD PATH`. */
+  /** Every request in arrival order, with its operation, method, path and JSON body. */
   requests: { operation: string; method: string; path: string; body?: unknown }[];
   issuedTokens: number;
   failures: InjectedFailure[];

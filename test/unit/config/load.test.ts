@@ -143,6 +143,6 @@ describe('loadConfig', () => {
   });
 
   it('reports YAML syntax errors', () => {
-    expect(() => parseConfig('github: [unclosed', { env: {}, baseDir: fixture.dir })).toThrow(/YAML syntax/);
+    expect(() => parseConfig('github: [unclosed', { env: {}, baseDir: fixture.dir })).toThrow(/invalid YAML: /);
   });
 });
