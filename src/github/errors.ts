@@ -9,7 +9,7 @@ export class GitHubError extends Error {
   constructor(options: { operation: string; repository?: string; status?: number; detail: string; cause?: unknown }) {
     const target = options.repository ? ` for ${options.repository}` : '';
     const outcome = options.status === undefined ? 'got no response' : `failed with status ${options.status}`;
-    const hint = hintFor(options.status, options.operation);
+    const hint = [hintFor(options.status, options.operation), runnerGroupHint(options.status, options.operation)].filter(Boolean).join(', ');
     super(`GitHub ${options.operation}${target} ${outcome}: ${options.detail}${hint ? `; ${hint}` : ''}`, { cause: options.cause });
     this.name = 'GitHubError';
     this.operation = options.operation;
@@ -31,4 +31,11 @@ function hintFor(status: number | undefined, operation: string): string | undefi
     default:
       return undefined;
   }
+}
+
+/** GitHub also returns 403 or 404 for a runner group that the App cannot use. */
+function runnerGroupHint(status: number | undefined, operation: string): string | undefined {
+  return operation === 'generateJitConfig' && (status === 403 || status === 404)
+    ? 'and that github.runnerGroupId names a runner group that the App may use'
+    : undefined;
 }

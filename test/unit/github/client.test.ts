@@ -139,7 +139,7 @@ describe('createJitConfig', () => {
     const error = await client().createJitConfig(jitRequest).catch((thrown: unknown) => thrown);
 
     expect((error as Error).message).toBe(
-      'GitHub generateJitConfig for octo-org/app failed with status 403: Resource not accessible by integration; grant the App the Administration (repository runners) or Self-hosted runners (organisation runners) permission',
+      'GitHub generateJitConfig for octo-org/app failed with status 403: Resource not accessible by integration; grant the App the Administration (repository runners) or Self-hosted runners (organisation runners) permission, and that github.runnerGroupId names a runner group that the App may use',
     );
     expect(fake.requestsOf('generateJitConfig')).toHaveLength(1);
   });
@@ -148,7 +148,7 @@ describe('createJitConfig', () => {
     fake.failNext({ operation: 'generateJitConfig', status: 404, message: 'Not Found' });
 
     await expect(client().createJitConfig(jitRequest)).rejects.toThrow(
-      'GitHub generateJitConfig for octo-org/app failed with status 404: Not Found; check that the App is installed on this repository or organisation',
+      'GitHub generateJitConfig for octo-org/app failed with status 404: Not Found; check that the App is installed on this repository or organisation, and that github.runnerGroupId names a runner group that the App may use',
     );
   });
 
