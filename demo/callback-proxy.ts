@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Timeline } from './timeline.js';
 
 /** Names the demo job of a callback from its Slurm job id, or returns `github` when unknown. */
-export type CallbackLabeler = (slurmJobId: number | undefined) => string;
+export type CallbackLabeler = (slurmJobId: number | undefined) => Promise<string>;
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -38,7 +38,7 @@ export async function startCallbackProxy(target: () => string, timeline: Timelin
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
-      const label = labelFor(slurmJobIdOf(body));
+      const label = await labelFor(slurmJobIdOf(body));
       timeline.record({ job: label, step: 'callback', text: `callback: the Slurm job requests its runner configuration (${request.method} ${request.url})` });
 
       const headers = new Headers();

@@ -16,7 +16,6 @@ export interface ScenarioContext {
   timeline: Timeline;
   standIn: GitHubStandIn;
   watcher: SlurmWatcher;
-  labels: JobLabels;
   stepTimeoutMs: number;
 }
 
@@ -30,17 +29,37 @@ export interface ScenarioResult {
 /** Maps Slurm jobs and runners to the demo's job labels, for the timeline. */
 export class JobLabels {
   private readonly bySlurmJob = new Map<number, string>();
+  private readonly waiters = new Map<number, (label: string) => void>();
 
   constructor(private readonly timeline: Timeline) {}
 
+  /** Records that `slurmJobId` runs demo job `label`. */
   add(slurmJobId: number, label: string): void {
     this.bySlurmJob.set(slurmJobId, label);
+    this.waiters.get(slurmJobId)?.(label);
+    this.waiters.delete(slurmJobId);
   }
 
-  /** Labels a callback by its Slurm job id, else the one running job still without a runner. */
-  forSlurmJob(slurmJobId: number | undefined): string {
-    const known = slurmJobId === undefined ? undefined : this.bySlurmJob.get(slurmJobId);
-    return known ?? this.onlyRunningWithoutRunner();
+  /**
+   * Labels a callback by its Slurm job id. The watcher finds a new job within a
+   * poll interval, so a callback may arrive first and wait for it up to `timeoutMs`.
+   * Without a known id, returns the one running job still without a runner.
+   */
+  async forSlurmJob(slurmJobId: number | undefined, timeoutMs = 5000): Promise<string> {
+    if (slurmJobId === undefined) return this.onlyRunningWithoutRunner();
+    const known = this.bySlurmJob.get(slurmJobId);
+    if (known) return known;
+
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(slurmJobId);
+        resolve(this.onlyRunningWithoutRunner());
+      }, timeoutMs);
+      this.waiters.set(slurmJobId, (label) => {
+        clearTimeout(timer);
+        resolve(label);
+      });
+    });
   }
 
   /** Labels a runner by the Slurm job id that gha-slurm puts at the end of its name (`<prefix>-<cluster>-<id>`). */
@@ -70,60 +89,118 @@ function resultOf(event: TimelineEvent): DeliveryResult {
   return event.data as unknown as DeliveryResult;
 }
 
-/** Runs both jobs; throws StepTimeoutError naming the step that did not happen. */
-export async function runScenario(context: ScenarioContext): Promise<ScenarioResult> {
-  const { timeline, standIn, watcher, labels, stepTimeoutMs } = context;
-  const wait = (label: string, step: string, description: string, filter?: (event: TimelineEvent) => boolean) =>
-    timeline.waitFor(label, step, description, stepTimeoutMs, filter);
-  const stateIs = (...states: string[]) => (event: TimelineEvent) => states.includes(String(event.data?.state));
-  const ended = (event: TimelineEvent) => event.data?.ended === true;
-  const base = Math.floor(Date.now() / 1000) * 10;
+/** Waits for steps of the demo jobs, each within the step timeout. */
+class Steps {
+  /** Demo jobs whose Slurm job must not end yet, by label; an early end fails the current wait at once. */
+  private readonly guarded = new Set<string>();
 
-  // Job 1: the whole life of a workflow job on Slurm.
-  const first = { label: 'job 1', id: base + 1, ...demoRepositories.first };
-  const queued = await standIn.queueJob(first.label, jobOptions(first, base));
-  expectAccepted(first.label, 'queued', queued);
-  watcher.follow(first.label, first.user, first.id);
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly timeoutMs: number,
+  ) {}
 
-  const firstSubmitted = await wait(first.label, 'slurm-submitted', 'gha-slurm to submit the Slurm job');
-  const firstSlurmJobId = Number(firstSubmitted.data?.jobId);
-  labels.add(firstSlurmJobId, first.label);
-  await wait(first.label, 'slurm-state', `Slurm job ${firstSlurmJobId} to start running`, stateIs('RUNNING'));
-  await wait(first.label, 'callback', `Slurm job ${firstSlurmJobId} to call back for its runner configuration`);
-  const answer = await wait(first.label, 'callback-answered', 'gha-slurm to answer the callback');
-  if (answer.data?.status !== 200) throw new Error(`${first.label}: gha-slurm responded to the callback with HTTP ${String(answer.data?.status)}`);
-  await wait(first.label, 'jit-config', 'gha-slurm to request a JIT runner configuration from GitHub');
-  await wait(first.label, 'runner-took-job', 'the runner stand-in to come online and take the job');
-  expectAccepted(first.label, 'in_progress', resultOf(await wait(first.label, 'delivery-answered-in_progress', 'the in_progress delivery')));
+  /** Waits for `step` of `label`; rejects early when the job's Slurm job ends while it is guarded. */
+  wait(label: string, step: string, description: string, filter?: (event: TimelineEvent) => boolean): Promise<TimelineEvent> {
+    const waiting = this.timeline.waitFor(label, step, description, this.timeoutMs, filter);
+    if (!this.guarded.has(label)) return waiting;
 
-  // Job 2: cancelled on GitHub while slurmctld still keeps its job pending.
-  const second = { label: 'job 2', id: base + 2, ...demoRepositories.second };
-  expectAccepted(second.label, 'queued', await standIn.queueJob(second.label, jobOptions(second, base)));
-  watcher.follow(second.label, second.user, second.id);
-
-  const secondSubmitted = await wait(second.label, 'slurm-submitted', 'gha-slurm to submit the Slurm job');
-  const secondSlurmJobId = Number(secondSubmitted.data?.jobId);
-  labels.add(secondSlurmJobId, second.label);
-  await wait(second.label, 'slurm-state', `Slurm job ${secondSlurmJobId} to be pending`, stateIs('PENDING'));
-  expectAccepted(second.label, 'completed', await standIn.cancelJob(second.id));
-  const secondEnd = await wait(second.label, 'slurm-state', `gha-slurm to cancel Slurm job ${secondSlurmJobId}`, ended);
-
-  // Job 1 ends: the runner finishes, GitHub reports completion, the Slurm job completes.
-  standIn.allowFinish(first.id, 'success');
-  await wait(first.label, 'runner-finished', 'the runner stand-in to finish the job');
-  expectAccepted(first.label, 'completed', resultOf(await wait(first.label, 'delivery-answered-completed', 'the completed delivery')));
-  const firstEnd = await wait(first.label, 'slurm-state', `Slurm job ${firstSlurmJobId} to end`, ended);
-  if (firstEnd.data?.state !== 'COMPLETED') {
-    throw new Error(`${first.label}: Slurm job ${firstSlurmJobId} ended ${String(firstEnd.data?.state)}, not COMPLETED; see its log in the job's working folder`);
+    const endedEarly = this.timeline.waitFor(label, 'slurm-state', description, this.timeoutMs + 1000, ended).then((event) => {
+      throw new Error(`${label}: ${event.text} while waiting for ${description}; see the Slurm job's output in the kept logs`);
+    });
+    return Promise.race([waiting, endedEarly]);
   }
 
-  return { firstSlurmJobId, secondSlurmJobId, secondState: String(secondEnd.data?.state) };
+  guard(label: string): void {
+    this.guarded.add(label);
+  }
+
+  unguard(label: string): void {
+    this.guarded.delete(label);
+  }
 }
 
-function jobOptions(job: { id: number; repository: string; labels: readonly string[]; label: string }, base: number) {
+const ended = (event: TimelineEvent): boolean => event.data?.ended === true;
+const stateIs = (state: string) => (event: TimelineEvent) => event.data?.state === state;
+
+interface DemoJob {
+  label: string;
+  id: number;
+  repository: string;
+  user: string;
+  labels: readonly string[];
+}
+
+/** Job 1 from its queued delivery until its runner took it and GitHub reported in_progress; returns its Slurm job id. */
+async function startFirstJob(context: ScenarioContext, steps: Steps, job: DemoJob, runId: number): Promise<number> {
+  expectAccepted(job.label, 'queued', await context.standIn.queueJob(job.label, jobOptions(job, runId)));
+  context.watcher.follow(job.label, job.user, job.id);
+
+  const submitted = await steps.wait(job.label, 'slurm-submitted', 'gha-slurm to submit the Slurm job');
+  const slurmJobId = Number(submitted.data?.jobId);
+  steps.guard(job.label);
+  await steps.wait(job.label, 'slurm-state', `Slurm job ${slurmJobId} to start running`, stateIs('RUNNING'));
+  await steps.wait(job.label, 'callback', `Slurm job ${slurmJobId} to call back for its runner configuration`);
+
+  const answer = await steps.wait(job.label, 'callback-answered', 'gha-slurm to respond to the callback');
+  if (answer.data?.status !== 200) {
+    throw new Error(`${job.label}: gha-slurm responded to the callback with HTTP ${String(answer.data?.status)}; see gha-slurm's log`);
+  }
+  await steps.wait(job.label, 'jit-config', 'gha-slurm to request a JIT runner configuration from GitHub');
+  await steps.wait(job.label, 'runner-took-job', 'the runner stand-in to come online and take the job');
+  expectAccepted(job.label, 'in_progress', resultOf(await steps.wait(job.label, 'delivery-answered-in_progress', 'the in_progress delivery')));
+  return slurmJobId;
+}
+
+/** Job 2: queued, pending in Slurm, cancelled on GitHub; returns its Slurm job id and final state. */
+async function cancelSecondJob(context: ScenarioContext, steps: Steps, job: DemoJob, runId: number): Promise<{ slurmJobId: number; state: string }> {
+  expectAccepted(job.label, 'queued', await context.standIn.queueJob(job.label, jobOptions(job, runId)));
+  context.watcher.follow(job.label, job.user, job.id);
+
+  const submitted = await steps.wait(job.label, 'slurm-submitted', 'gha-slurm to submit the Slurm job');
+  const slurmJobId = Number(submitted.data?.jobId);
+  steps.guard(job.label);
+  await steps.wait(job.label, 'slurm-state', `Slurm job ${slurmJobId} to be pending`, stateIs('PENDING'));
+  steps.unguard(job.label);
+
+  expectAccepted(job.label, 'completed', await context.standIn.cancelJob(job.id));
+  const end = await steps.wait(job.label, 'slurm-state', `gha-slurm to cancel Slurm job ${slurmJobId}`, ended);
+  const state = String(end.data?.state);
+  if (state !== 'CANCELLED') throw new Error(`${job.label}: Slurm job ${slurmJobId} ended ${state}, not CANCELLED; see gha-slurm's log`);
+  return { slurmJobId, state };
+}
+
+/** Job 1 ends: the runner finishes, GitHub reports completion, and the Slurm job must end COMPLETED. */
+async function finishFirstJob(context: ScenarioContext, steps: Steps, job: DemoJob, slurmJobId: number): Promise<void> {
+  steps.unguard(job.label);
+  context.standIn.allowFinish(job.id, 'success');
+  await steps.wait(job.label, 'runner-finished', 'the runner stand-in to finish the job');
+  expectAccepted(job.label, 'completed', resultOf(await steps.wait(job.label, 'delivery-answered-completed', 'the completed delivery')));
+
+  const end = await steps.wait(job.label, 'slurm-state', `Slurm job ${slurmJobId} to end`, ended);
+  if (end.data?.state !== 'COMPLETED') {
+    throw new Error(`${job.label}: Slurm job ${slurmJobId} ended ${String(end.data?.state)}, not COMPLETED; see the Slurm job's output in the kept logs`);
+  }
+}
+
+/** Runs both jobs; throws StepTimeoutError naming the step that did not happen, or an Error for a wrong outcome. */
+export async function runScenario(context: ScenarioContext): Promise<ScenarioResult> {
+  const steps = new Steps(context.timeline, context.stepTimeoutMs);
+  // Workflow job ids grow with time, as GitHub's do, so a rerun never reuses one.
+  const runId = Math.floor(Date.now() / 1000) * 10;
+  const first: DemoJob = { label: 'job 1', id: runId + 1, ...demoRepositories.first };
+  const second: DemoJob = { label: 'job 2', id: runId + 2, ...demoRepositories.second };
+
+  const firstSlurmJobId = await startFirstJob(context, steps, first, runId);
+  const secondOutcome = await cancelSecondJob(context, steps, second, runId);
+  await finishFirstJob(context, steps, first, firstSlurmJobId);
+
+  return { firstSlurmJobId, secondSlurmJobId: secondOutcome.slurmJobId, secondState: secondOutcome.state };
+}
+
+function jobOptions(job: DemoJob, runId: number) {
   return {
     id: job.id,
-    runId: base,
+    runId,
     repository: job.repository,
     installationId: demoInstallationId,
     labels: [...job.labels],

@@ -27,9 +27,11 @@ export class SlurmWatcher {
   private readonly unfinished = new Map<number, string>();
   private stopped = false;
 
+  /** `onSubmitted` runs as soon as the job of a demo job is found, before anything is recorded. */
   constructor(
     private readonly client: SlurmClient,
     private readonly timeline: Timeline,
+    private readonly onSubmitted: (label: string, slurmJobId: number) => void = () => undefined,
   ) {}
 
   /**
@@ -41,6 +43,7 @@ export class SlurmWatcher {
       const job = (await this.client.listJobs(user)).find((candidate) => isJobFor(candidate, workflowJobId));
       if (!job) return this.schedule(find);
 
+      this.onSubmitted(label, job.jobId);
       this.timeline.record({
         job: label,
         step: 'slurm-submitted',

@@ -89,6 +89,8 @@ export class Timeline {
         this.waiters.delete(waiter);
         reject(new StepTimeoutError(job, description, timeoutMs));
       }, timeoutMs);
+      // A pending wait must not keep the process alive on its own.
+      timer.unref();
       this.waiters.add(waiter);
     });
   }
