@@ -23,7 +23,7 @@ die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
 # Package scripts must not start munged, slurmctld, slurmd or prometheus:
 # scripts/slurm/up.sh starts private copies with their own ports, sockets and
 # keys, and a package's daemon would hold ports or fail without a slurm.conf.
-# policy-rc.d exiting 101 tells invoke-rc.d to start nothing.
+# invoke-rc.d starts nothing while policy-rc.d exits with 101.
 POLICY=/usr/sbin/policy-rc.d
 if [[ ! -e $POLICY ]]; then
   printf '#!/bin/sh\nexit 101\n' >"$POLICY"

@@ -16,6 +16,7 @@ down_cluster() {
   # The root folder that up.sh used, even if the package list changed since.
   [[ -s $STATE_DIR/run/rootdir ]] && ROOT_DIR="$(cat "$STATE_DIR/run/rootdir")"
   [[ -d $STATE_DIR ]] || { log "not started (no $STATE_DIR)"; return 0; }
+  lock_cluster
 
   if live_pid "$STATE_DIR/run/slurmctld.pid" >/dev/null; then
     cancel_all_jobs
@@ -28,6 +29,7 @@ down_cluster() {
   fi
   rm -f "$STATE_DIR/cluster.json"
   log "stopped"
+  unlock_cluster
 }
 
 main() {

@@ -11,7 +11,7 @@ for part in common ports accounts config munge token daemons describe; do
   source "$LIB/$part.sh"
 done
 
-# Returns success when every daemon of the cluster runs and slurmrestd answers.
+# Returns success when every daemon of the cluster runs and slurmrestd serves its spec.
 cluster_running() {
   local entry
   while read -r entry; do
@@ -32,19 +32,33 @@ stop_leftovers() {
   done < <(cluster_daemons)
 }
 
+# Unmounts the root folder of an earlier start when the package list, and so
+# the folder, has changed since.
+unmount_previous_rootfs() {
+  [[ -s $STATE_DIR/run/rootdir ]] || return 0
+  local previous current="$ROOT_DIR"
+  previous="$(cat "$STATE_DIR/run/rootdir")"
+  [[ $previous != "$current" ]] || return 0
+
+  log "the root folder changed from $previous to $current; unmounting the old one"
+  ROOT_DIR="$previous"
+  kill_rootfs_processes
+  unmount_rootfs
+  ROOT_DIR="$current"
+  rm -f "$STATE_DIR/run/rootdir"
+}
+
 up_cluster() {
   cluster_select "$1"
-  if [[ -s $STATE_DIR/run/rootdir ]]; then
-    local previous
-    previous="$(cat "$STATE_DIR/run/rootdir")"
-    [[ $previous == "$ROOT_DIR" ]] || log "root folder changed from $previous to $ROOT_DIR"
-  fi
+  lock_cluster
   if cluster_running; then
     log "already running at $REST_URL"
     write_cluster_json
+    unlock_cluster
     return 0
   fi
   stop_leftovers
+  unmount_previous_rootfs
   require_free_ports
 
   mkdir -p "$STATE_DIR"
@@ -62,6 +76,7 @@ up_cluster() {
   start_slurmrestd
   wait_until_ready
   write_cluster_json
+  unlock_cluster
 }
 
 main() {

@@ -40,7 +40,7 @@ export const defaultSlurmVersions = ['22.05', '24.11', '26.05'] as const;
 
 const repoDir = join(import.meta.dirname, '..', '..');
 
-/** Returns the folder that holds one state folder per cluster. */
+/** Returns the folder that contains one state folder per cluster. */
 export function clusterCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.GHA_SLURM_CACHE || join(repoDir, '.cache', 'slurm');
 }
@@ -107,7 +107,7 @@ export function requiredClusters(env: NodeJS.ProcessEnv = process.env): ClusterI
 
 /**
  * Maps a path as the cluster's node sees it to the same file on this machine.
- * The 22.05 node is the host itself; the others run in a chroot under `rootDir`.
+ * The 22.05 node is the host itself, and the others run in a chroot under `rootDir`.
  */
 export function hostPath(cluster: Pick<ClusterInfo, 'rootDir'>, pathInsideNode: string): string {
   if (!pathInsideNode.startsWith('/')) {

@@ -84,6 +84,22 @@ node_exec() {
   fi
 }
 
+# Serialises up.sh and down.sh runs on one cluster through file descriptor 9,
+# because a run that starts while another is half-way takes its daemons for
+# leftovers. Daemons are started with 9>&- so that they do not keep the lock.
+lock_cluster() {
+  local lock_file="$CACHE_DIR/$CLUSTER_VERSION.lock"
+  mkdir -p "$CACHE_DIR"
+  exec 9>"$lock_file"
+  flock -n 9 && return 0
+  log "waiting for another up.sh or down.sh run on this cluster to finish"
+  flock -w 600 9 || die "timed out after 600s waiting for $lock_file; find the process with 'fuser $lock_file'"
+}
+
+unlock_cluster() {
+  exec 9>&-
+}
+
 # Prints the pid stored in a pid file when that process is alive.
 live_pid() {
   local pid

@@ -39,7 +39,7 @@ write_slurm_conf() {
 CredType=cred/munge
 AuthInfo=socket=$MUNGE_SOCKET"
   else
-    # auth/slurm reads slurm.key from the folder that holds slurm.conf.
+    # auth/slurm reads slurm.key from the folder that contains slurm.conf.
     auth_lines="AuthType=auth/slurm
 CredType=cred/slurm"
   fi

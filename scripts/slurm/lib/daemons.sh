@@ -30,7 +30,7 @@ start_slurmctld() {
   node_prefix
   log "starting slurmctld on port $CTLD_PORT"
   "${NODE_PREFIX[@]}" /usr/bin/env "$(slurm_env)" /usr/sbin/slurmctld \
-    </dev/null >>"$STATE_DIR/log/slurmctld.out" 2>&1 ||
+    </dev/null >>"$STATE_DIR/log/slurmctld.out" 2>&1 9>&- ||
     die "slurmctld failed to start; see $STATE_DIR/log/slurmctld.log and slurmctld.out"
 }
 
@@ -38,7 +38,7 @@ start_slurmd() {
   node_prefix
   log "starting slurmd on port $SLURMD_PORT"
   "${NODE_PREFIX[@]}" /usr/bin/env "$(slurm_env)" /usr/sbin/slurmd -N "$NODE_NAME" \
-    </dev/null >>"$STATE_DIR/log/slurmd.out" 2>&1 ||
+    </dev/null >>"$STATE_DIR/log/slurmd.out" 2>&1 9>&- ||
     die "slurmd failed to start; see $STATE_DIR/log/slurmd.log and slurmd.out"
 }
 
@@ -49,7 +49,7 @@ start_slurmrestd() {
   # here, so $! is slurmrestd's own pid.
   setsid "${NODE_PREFIX[@]}" /usr/bin/env "$(slurm_env)" SLURM_JWT=daemon \
     /usr/sbin/slurmrestd -u "$REST_USER" -g "$REST_USER" -a rest_auth/jwt -s "$(rest_plugins)" \
-    "127.0.0.1:$REST_PORT" </dev/null >>"$STATE_DIR/log/slurmrestd.log" 2>&1 &
+    "127.0.0.1:$REST_PORT" </dev/null >>"$STATE_DIR/log/slurmrestd.log" 2>&1 9>&- &
   printf '%s\n' "$!" >"$STATE_DIR/run/slurmrestd.pid"
 }
 
@@ -95,7 +95,7 @@ wait_until_ready() {
     require_daemons_alive
     state="$(node_state || true)"
     if [[ $state =~ ^(IDLE|MIXED|ALLOCATED) ]] && rest_ready; then
-      log "ready: node $NODE_NAME is $state, slurmrestd answers on $REST_URL"
+      log "ready: node $NODE_NAME is $state, slurmrestd serves $REST_URL"
       return 0
     fi
     sleep 1

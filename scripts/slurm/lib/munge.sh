@@ -30,6 +30,6 @@ start_munged() {
     --key-file="$MUNGE_DIR/munge.key" \
     --pid-file="$MUNGE_DIR/munged.pid" \
     --seed-file="$MUNGE_DIR/munged.seed" \
-    --log-file="$STATE_DIR/log/munged.log" ||
+    --log-file="$STATE_DIR/log/munged.log" 9>&- ||
     die "munged failed to start; see $STATE_DIR/log/munged.log"
 }
