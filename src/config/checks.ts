@@ -13,6 +13,7 @@ export function checkReferences(config: ParsedConfig): ConfigProblem[] {
   problems.push(...findDuplicates(config.clusters.map((cluster) => cluster.name), 'clusters'));
   problems.push(...findDuplicates(config.pools.map((pool) => pool.name), 'pools'));
 
+  problems.push(...findSameLabels(config.pools));
   config.pools.forEach((pool, index) => {
     if (!clusters.has(pool.cluster)) {
       problems.push({
@@ -63,6 +64,25 @@ export function checkReferences(config: ParsedConfig): ConfigProblem[] {
   }
 
   return dedupeProblems(problems);
+}
+
+/** Dispatch picks the first of several pools with equal labels, so a later one would never get a job. */
+function findSameLabels(pools: ParsedConfig['pools']): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  pools.forEach((pool, index) => {
+    const key = [...pool.labels].sort().join('\n');
+    const earlier = seen.get(key);
+    if (earlier === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    problems.push({
+      path: `pools[${index}].labels`,
+      message: `same labels as pools[${earlier}] ("${pools[earlier]?.name}"), which takes every job first; add a label that tells them apart`,
+    });
+  });
+  return problems;
 }
 
 function findDuplicates(names: string[], section: string): ConfigProblem[] {

@@ -40,6 +40,14 @@ describe('configuration checks', () => {
     ]);
   });
 
+  it('rejects two pools with the same labels', () => {
+    const text = twoPools.replace('labels: [gpu]', 'labels: [CPU, slurm]');
+
+    expect(problemsOf(text)).toEqual([
+      'pools[1].labels: same labels as pools[0] ("cpu"), which takes every job first; add a label that tells them apart',
+    ]);
+  });
+
   it('rejects access to an undefined pool', () => {
     const text = twoPools.replace('clusterUser: ci-octo', 'clusterUser: ci-octo\n    pools: [gpu, tpu]');
 
