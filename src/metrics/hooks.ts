@@ -39,6 +39,7 @@ const githubOperations = [
   'getRunner',
   'deleteRunner',
   'listRunners',
+  'getWorkflowJob',
   'redeliver',
 ];
 

@@ -125,7 +125,7 @@ describe('GitHub checks', () => {
 describe('cluster checks', () => {
   it('skips the rest of an unreachable cluster', async () => {
     const unreachable = new SlurmApiError('connection refused', { failure: 'unreachable', cluster: 'hpc2', operation: 'version' });
-    const results = await check(config(), { hpc2: { version: () => Promise.reject(unreachable) } });
+    const results = await check(config(), { hpc2: { ping: () => Promise.reject(unreachable) } });
 
     const version = find(results, 'cluster hpc2: slurmrestd');
     expect(version.status).toBe('FAIL');
@@ -133,6 +133,23 @@ describe('cluster checks', () => {
     expect(find(results, 'cluster hpc2: token for ci2')).toMatchObject({ status: 'SKIP', detail: 'slurmrestd is unreachable' });
     expect(find(results, 'pool small: partition')).toMatchObject({ status: 'SKIP' });
     expect(find(results, 'cluster hpc1: slurmrestd').status).toBe('OK');
+  });
+
+  it('skips the version when no user authenticates', async () => {
+    const rejected = () => Promise.reject(new SlurmApiError('Authentication failure', { failure: 'auth', cluster: 'hpc2', operation: 'ping', status: 401 }));
+    const results = await check(config(), { hpc2: { ping: rejected } });
+
+    expect(find(results, 'cluster hpc2: slurmrestd')).toMatchObject({ status: 'SKIP', detail: 'no mapped user could authenticate, so the version was not read' });
+    expect(find(results, 'cluster hpc2: token for ci2').status).toBe('FAIL');
+    expect(find(results, 'pool small: partition')).toMatchObject({ status: 'SKIP', detail: 'no mapped user could authenticate' });
+  });
+
+  it('fails a version that cannot be read', async () => {
+    const broken = () => Promise.reject(new SlurmApiError('no ping reply', { failure: 'invalid-reply', cluster: 'hpc1', operation: 'version' }));
+    const result = find(await check(config(), { hpc1: { version: broken } }), 'cluster hpc1: slurmrestd');
+
+    expect(result.status).toBe('FAIL');
+    expect(result.fix).toMatch(/is not slurmrestd's JSON/);
   });
 
   it('checks a token for each mapped user', async () => {
@@ -196,7 +213,7 @@ describe('cluster checks', () => {
   });
 
   it('fails a check that times out', async () => {
-    const results = await check(config(), { hpc2: { version: () => new Promise(() => undefined) } }, 100);
+    const results = await check(config(), { hpc2: { ping: () => new Promise(() => undefined) } }, 100);
     const version = find(results, 'cluster hpc2: slurmrestd');
 
     expect(version).toMatchObject({ status: 'FAIL', detail: 'timed out after 100 ms' });
