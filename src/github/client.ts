@@ -20,6 +20,11 @@ export interface GitHubClientOptions extends GitHubHooks {
   fetch?: typeof fetch;
 }
 
+/** GitHub's largest page size. */
+const pageSize = 100;
+/** Pages read at most per listing (5,000 entries), so that a server that keeps returning full pages cannot loop forever. */
+const maxPages = 50;
+
 type Target = { scope: 'repository'; owner: string; repo: string } | { scope: 'organization'; org: string };
 
 /** Runner calls of the App, with installation tokens from `@octokit/app`. */
@@ -94,14 +99,24 @@ export class AppGitHubRunners implements GitHubRunners {
 
   async findRunnerByName(request: { installationId: number; repository: string; runnerName: string; scope?: RunnerScope }): Promise<RegisteredRunner | undefined> {
     const target = this.target(request.repository, request.scope);
-    const response = await this.call('listRunners', request.installationId, request.repository, (octokit, signal) =>
-      target.scope === 'repository'
-        ? octokit.request('GET /repos/{owner}/{repo}/actions/runners', { owner: target.owner, repo: target.repo, name: request.runnerName, per_page: 100, request: { signal } })
-        : octokit.request('GET /orgs/{org}/actions/runners', { org: target.org, name: request.runnerName, per_page: 100, request: { signal } }),
-    );
-    // The `name` filter is recent; older GitHub Enterprise Server versions ignore it, so match here as well.
-    const runner = response.data.runners.find((candidate) => candidate.name === request.runnerName);
-    return runner && { id: runner.id, name: runner.name, status: runner.status, busy: runner.busy };
+    // A server that ignores the `name` filter returns every runner, so the name is also compared here, page by page.
+    for (let page = 1; page <= maxPages; page += 1) {
+      const response = await this.call('listRunners', request.installationId, request.repository, (octokit, signal) => {
+        const query = { name: request.runnerName, per_page: pageSize, page, request: { signal } };
+        return target.scope === 'repository'
+          ? octokit.request('GET /repos/{owner}/{repo}/actions/runners', { owner: target.owner, repo: target.repo, ...query })
+          : octokit.request('GET /orgs/{org}/actions/runners', { org: target.org, ...query });
+      });
+
+      const runner = response.data.runners.find((candidate) => candidate.name === request.runnerName);
+      if (runner) {
+        return { id: runner.id, name: runner.name, status: runner.status, busy: runner.busy };
+      }
+      if (response.data.runners.length < pageSize) {
+        return undefined;
+      }
+    }
+    return undefined;
   }
 
   async getWorkflowJob(request: { installationId: number; repository: string; workflowJobId: number }): Promise<WorkflowJobStatus | undefined> {
@@ -122,18 +137,21 @@ export class AppGitHubRunners implements GitHubRunners {
 
   async verifyCredentials(): Promise<AppIdentity> {
     const app = await this.retry('getApp', undefined, () => this.app.octokit.request('GET /app', { request: { signal: this.signal() } }));
-    const installations = await this.retry('listInstallations', undefined, () =>
-      this.app.octokit.request('GET /app/installations', { per_page: 100, request: { signal: this.signal() } }),
-    );
-    return {
-      slug: app.data?.slug ?? '',
-      name: app.data?.name ?? '',
-      installations: installations.data.map((installation) => ({
-        id: installation.id,
-        account: accountName(installation.account),
-        targetType: installation.target_type,
-      })),
-    };
+
+    const installations: AppIdentity['installations'] = [];
+    for (let page = 1; page <= maxPages; page += 1) {
+      const response = await this.retry('listInstallations', undefined, () =>
+        this.app.octokit.request('GET /app/installations', { per_page: pageSize, page, request: { signal: this.signal() } }),
+      );
+      for (const installation of response.data) {
+        installations.push({ id: installation.id, account: accountName(installation.account), targetType: installation.target_type });
+      }
+      if (response.data.length < pageSize) {
+        break;
+      }
+    }
+
+    return { slug: app.data?.slug ?? '', name: app.data?.name ?? '', installations };
   }
 
   private generateJitConfig(installationId: number, repository: string, target: Target, body: JitRequestBody): Promise<JitConfig> {

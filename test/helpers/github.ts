@@ -60,6 +60,8 @@ export interface FakeGitHubState {
   nextRunnerId: number;
   /** `x-ratelimit-remaining` sent on every reply. */
   rateLimitRemaining: number;
+  /** Lists all runners regardless of `?name=`, as a server without that filter would. */
+  ignoreRunnerNameFilter: boolean;
 }
 
 export interface FakeGitHub {
@@ -86,6 +88,7 @@ export function createFakeGitHub(options: { appId: number; privateKey: string; b
     failures: [],
     nextRunnerId: 1000,
     rateLimitRemaining: 4999,
+    ignoreRunnerNameFilter: false,
   };
 
   const headers = () => ({ 'x-ratelimit-remaining': String(state.rateLimitRemaining), 'x-ratelimit-limit': '5000' });
@@ -159,10 +162,11 @@ export function createFakeGitHub(options: { appId: number; privateKey: string; b
     const failed = await intercept('listRunners', request, 'installation');
     if (failed) return failed;
 
-    const name = new URL(request.url).searchParams.get('name');
+    const query = new URL(request.url).searchParams;
+    const name = state.ignoreRunnerNameFilter ? null : query.get('name');
     const target = runnerTarget(params);
     const runners = [...state.runners.values()].filter((runner) => runner.target === target && (name === null || runner.name === name));
-    return json({ total_count: runners.length, runners: runners.map(describeRunner) });
+    return json({ total_count: runners.length, runners: page(runners, query).map(describeRunner) });
   };
 
   const deleteRunner = async ({ request, params }: { request: Request; params: Record<string, string | readonly string[] | undefined> }) => {
@@ -200,7 +204,8 @@ export function createFakeGitHub(options: { appId: number; privateKey: string; b
     http.get(`${base}/app/installations`, async ({ request }) => {
       const failed = await intercept('listInstallations', request, 'app');
       if (failed) return failed;
-      return json(state.installations.map((item) => ({ id: item.id, account: { login: item.account }, target_type: 'Organization' })));
+      const installations = page(state.installations, new URL(request.url).searchParams);
+      return json(installations.map((item) => ({ id: item.id, account: { login: item.account }, target_type: 'Organization' })));
     }),
     http.post(`${base}/repos/:owner/:repo/actions/runners/generate-jitconfig`, generateJitConfig),
     http.post(`${base}/orgs/:org/actions/runners/generate-jitconfig`, generateJitConfig),
@@ -229,6 +234,13 @@ export function createFakeGitHub(options: { appId: number; privateKey: string; b
       return state.requests.filter((request) => request.operation === operation);
     },
   };
+}
+
+/** Slices a listing by `page` and `per_page` (default 30), as GitHub pages its lists. */
+function page<T>(items: T[], query: URLSearchParams): T[] {
+  const perPage = Number(query.get('per_page') ?? 30);
+  const pageNumber = Number(query.get('page') ?? 1);
+  return items.slice((pageNumber - 1) * perPage, pageNumber * perPage);
 }
 
 function describeRunner(runner: FakeRunner) {

@@ -186,6 +186,30 @@ describe('runner removal and lookup', () => {
   });
 });
 
+describe('paging', () => {
+  it('finds a runner on a later page without the name filter', async () => {
+    fake.state.ignoreRunnerNameFilter = true;
+    for (let index = 0; index < 150; index += 1) {
+      fake.state.runners.set(index + 1, { id: index + 1, name: `other-${index}`, labels: ['self-hosted'], runnerGroupId: 1, target: 'repos/octo-org/app', status: 'online', busy: false });
+    }
+    fake.state.runners.set(500, { id: 500, name: 'slurm-hpc-42', labels: ['self-hosted'], runnerGroupId: 1, target: 'repos/octo-org/app', status: 'offline', busy: false });
+
+    const found = await client().findRunnerByName({ installationId: 77, repository: 'octo-org/app', runnerName: 'slurm-hpc-42' });
+
+    expect(found?.id).toBe(500);
+    expect(fake.requestsOf('listRunners').map((request) => request.path)).toEqual(['/repos/octo-org/app/actions/runners', '/repos/octo-org/app/actions/runners']);
+  });
+
+  it('lists installations across pages', async () => {
+    fake.state.installations = Array.from({ length: 130 }, (_, index) => ({ id: index + 1, account: `org-${index}` }));
+
+    const identity = await client().verifyCredentials();
+
+    expect(identity.installations).toHaveLength(130);
+    expect(identity.installations.at(-1)).toEqual({ id: 130, account: 'org-129', targetType: 'Organization' });
+  });
+});
+
 describe('getWorkflowJob', () => {
   it('returns the status of a job', async () => {
     fake.state.workflowJobs.set(5, { status: 'completed', conclusion: 'success', runnerName: 'slurm-hpc-42' });
