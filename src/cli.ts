@@ -169,7 +169,15 @@ async function runDoctorCommand(config: Config, environment: CliEnvironment): Pr
 async function serve(config: Config, environment: CliEnvironment): Promise<number> {
   const logger = environment.createLogger(config);
   const { startService } = await environment.importService();
-  const service = await startService(config, { logger });
+  let service: RunningService;
+  try {
+    service = await startService(config, { logger });
+  } catch (error) {
+    // Start-up errors (a port in use, a store that cannot be opened) carry their own explanation.
+    logger.fatal({ err: error }, 'service failed to start');
+    environment.stderr.write(`gha-slurm: the service failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   logger.info({ pid: process.pid }, 'service started');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -131,6 +131,19 @@ describe('gha-slurm command line', () => {
     expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
   });
 
+  it('exits 1 when the service fails to start', async () => {
+    const { output, run } = harness({
+      importService: async () => ({
+        startService: async () => {
+          throw new Error('listen EADDRINUSE: address already in use 0.0.0.0:8080');
+        },
+      }),
+    });
+
+    expect(await run(['serve', '--config', fixture.write(minimalYaml)])).toBe(1);
+    expect(output.stderr).toBe('gha-slurm: the service failed to start: listen EADDRINUSE: address already in use 0.0.0.0:8080\n');
+  });
+
   it('exits 1 when closing the service fails', async () => {
     const { signals, run } = harness({
       importService: async () => ({
