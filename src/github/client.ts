@@ -10,6 +10,7 @@ import type { AppIdentity, GitHubRunners, JitConfig, RegisteredRunner, RunnerSco
 
 /** Options of the GitHub client beyond the configuration. */
 export interface GitHubClientOptions extends GitHubHooks {
+  /** Logger for retries and stale runner removal; pass a child with `area: 'github'`. */
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
   clock?: RetryClock;
@@ -48,7 +49,7 @@ export class AppGitHubRunners implements GitHubRunners {
     // @octokit/core has no retry or throttling plugin, so `withRetry` is the one place that retries.
     // NOTE: @octokit/auth-app still retries a 401 on its own within seconds of creating an installation token.
     this.app = new App({ appId: config.appId, privateKey: config.privateKey, Octokit: ClientOctokit });
-    this.logger = (options.logger ?? silentLogger()).child({ area: 'github' });
+    this.logger = options.logger ?? silentLogger();
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.clock = options.clock ?? systemClock;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
