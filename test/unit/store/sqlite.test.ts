@@ -254,3 +254,14 @@ describe('runners', () => {
     expect(() => store.updateRunner('r-9', { attempts: 1 })).toThrow('runner r-9 not found in the store');
   });
 });
+
+describe('in-memory store', () => {
+  it('works without a file', () => {
+    const store = open(':memory:');
+
+    store.insertRunner(runner);
+
+    expect(store.getRunner('r-1')).toEqual(runner);
+    expect(store.isHealthy()).toBe(true);
+  });
+});
