@@ -6,7 +6,7 @@ import type { RunnerRecord, RunnerState, WorkflowJobRecord, WorkflowJobState } f
 import { migrate } from './migrations.js';
 import { runnerColumns, toColumn, toDelivery, toRunner, toWorkflowJob, workflowJobParameters } from './rows.js';
 import { isRunnerMoveAllowed, isWorkflowJobMoveAllowed } from './states.js';
-import type { DeliveryRecord, DeliveryRecordResult, Store } from './types.js';
+import type { DeliveryRecord, DeliveryRecordResult, PruneResult, Store } from './types.js';
 
 /** How long a write waits for another connection's lock before failing, in milliseconds. */
 const busyTimeoutMs = 5_000;
@@ -173,6 +173,21 @@ export class SqliteStore implements Store {
     if (result.changes === 0) {
       throw new Error(`runner ${id} not found in the store`);
     }
+  }
+
+  prune(before: Date): PruneResult {
+    const cutoff = before.getTime();
+    return this.db
+      .transaction(() => ({
+        deliveries: this.db.prepare('DELETE FROM deliveries WHERE processed_at IS NOT NULL AND received_at < ?').run(cutoff).changes,
+        workflowJobs: this.db
+          .prepare("DELETE FROM workflow_jobs WHERE state = 'completed' AND COALESCE(completed_at, created_at) < ?")
+          .run(cutoff).changes,
+        runners: this.db
+          .prepare("DELETE FROM runners WHERE state IN ('done', 'failed', 'cancelled') AND COALESCE(ended_at, created_at) < ?")
+          .run(cutoff).changes,
+      }))
+      .immediate();
   }
 
   isHealthy(): boolean {

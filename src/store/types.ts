@@ -14,6 +14,13 @@ export interface DeliveryRecord {
   error?: string;
 }
 
+/** Rows deleted by `Store.prune`, per kind. */
+export interface PruneResult {
+  deliveries: number;
+  workflowJobs: number;
+  runners: number;
+}
+
 /**
  * Durable state behind one interface. Every state change of a runner goes through
  * the store before the outside world is touched. Updates that would move a state
@@ -43,6 +50,13 @@ export interface Store {
   transitionRunner(id: string, from: RunnerState[], changes: Partial<RunnerRecord> & { state: RunnerState }): boolean;
   /** Changes fields that are not the state (attempts, backoff, errors). */
   updateRunner(id: string, changes: Partial<Omit<RunnerRecord, 'id' | 'state'>>): void;
+
+  /**
+   * Deletes what can no longer change: processed deliveries received before `before`,
+   * completed workflow jobs completed before it, and runners that ended before it.
+   * Returns how many rows of each kind were deleted.
+   */
+  prune(before: Date): PruneResult;
 
   /** Whether the store answers, for `/readyz`. */
   isHealthy(): boolean;

@@ -265,3 +265,27 @@ describe('in-memory store', () => {
     expect(store.isHealthy()).toBe(true);
   });
 });
+
+describe('prune', () => {
+  it('deletes only finished rows older than the cutoff', () => {
+    const store = open();
+    store.recordDelivery({ deliveryId: 'old-done', event: 'workflow_job', receivedAt: new Date(1000), body: '{}' });
+    store.recordDelivery({ deliveryId: 'old-pending', event: 'workflow_job', receivedAt: new Date(1000), body: '{}' });
+    store.recordDelivery({ deliveryId: 'new-done', event: 'workflow_job', receivedAt: new Date(9000), body: '{}' });
+    store.markDeliveryProcessed('old-done');
+    store.markDeliveryProcessed('new-done');
+    store.upsertWorkflowJob({ ...job, workflowJobId: 1, state: 'completed', completedAt: new Date(2000) });
+    store.upsertWorkflowJob({ ...job, workflowJobId: 2, state: 'completed', completedAt: new Date(9000) });
+    store.upsertWorkflowJob({ ...job, workflowJobId: 3, state: 'queued', createdAt: new Date(1000) });
+    store.insertRunner({ ...runner, id: 'ended', state: 'done', endedAt: new Date(2000) });
+    store.insertRunner({ ...runner, id: 'busy', state: 'busy', createdAt: new Date(1000) });
+
+    const result = store.prune(new Date(5000));
+
+    expect(result).toEqual({ deliveries: 1, workflowJobs: 1, runners: 1 });
+    expect(store.unprocessedDeliveries().map((delivery) => delivery.deliveryId)).toEqual(['old-pending']);
+    expect(store.recordDelivery({ deliveryId: 'new-done', event: 'workflow_job', receivedAt: new Date(9000), body: '{}' })).toBe('duplicate');
+    expect(store.listWorkflowJobs({}).map((item) => item.workflowJobId)).toEqual([3, 2]);
+    expect(store.listRunners({}).map((item) => item.id)).toEqual(['busy']);
+  });
+});
