@@ -17,7 +17,7 @@ PACKAGES=(
 
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
 
-[[ $EUID -eq 0 ]] || die "must run as root; rerun with sudo"
+[[ $EUID -eq 0 ]] || die "must run as root, because it installs Debian packages"
 [[ -r /etc/debian_version ]] || die "needs Debian bookworm or later; /etc/debian_version is missing"
 
 # Package scripts must not start munged, slurmctld, slurmd or prometheus:

@@ -11,25 +11,25 @@ for part in common ports accounts config munge token daemons describe; do
   source "$LIB/$part.sh"
 done
 
-# Returns success when every daemon of the cluster runs and slurmrestd serves its spec.
-cluster_running() {
-  local entry
+# Prints how many of the cluster's daemons run, out of how many it needs.
+count_live_daemons() {
+  local entry live=0 total=0
   while read -r entry; do
-    live_pid "${entry#*:}" >/dev/null || return 1
+    total=$((total + 1))
+    live_pid "${entry#*:}" >/dev/null && live=$((live + 1))
   done < <(cluster_daemons)
-  rest_ready
+  printf '%s %s\n' "$live" "$total"
 }
 
-# Stops what is left of a cluster whose daemons did not all survive.
-stop_leftovers() {
-  local entry
-  while read -r entry; do
-    if live_pid "${entry#*:}" >/dev/null; then
-      log "some daemons of this cluster are not running; stopping the rest before a clean start"
-      stop_all_daemons
-      return
-    fi
-  done < <(cluster_daemons)
+# Returns success when slurmrestd serves its spec within 30 s. A busy daemon
+# answers late, and restarting it would kill the jobs of whoever uses it.
+rest_responds() {
+  local attempt
+  for ((attempt = 0; attempt < 10; attempt++)); do
+    rest_ready && return 0
+    sleep 3
+  done
+  return 1
 }
 
 # Unmounts the root folder of an earlier start when the package list, and so
@@ -51,13 +51,19 @@ unmount_previous_rootfs() {
 up_cluster() {
   cluster_select "$1"
   lock_cluster
-  if cluster_running; then
+  local live total
+  read -r live total < <(count_live_daemons)
+  if ((live == total)); then
+    rest_responds || die "all daemons run, but slurmrestd at $REST_URL did not serve GET /openapi/v3 for 30s; see $STATE_DIR/log/slurmrestd.log, then restart with 'npm run slurm:down -- $CLUSTER_VERSION' and up again"
     log "already running at $REST_URL"
     write_cluster_json
     unlock_cluster
     return 0
   fi
-  stop_leftovers
+  if ((live > 0)); then
+    log "only $live of $total daemons of this cluster run; stopping them before a clean start"
+    stop_all_daemons
+  fi
   unmount_previous_rootfs
   require_free_ports
 
@@ -89,8 +95,8 @@ main() {
     CLUSTER_VERSION="$version"
     if [[ $version == 22.05 ]]; then
       require_commands slurmctld:slurmctld slurmd:slurmd slurmrestd:slurmrestd scontrol:slurm-client munged:munge
-      [[ -e /usr/lib/x86_64-linux-gnu/slurm-wlm/auth_jwt.so ]] ||
-        die "the Slurm JWT plugin is missing (package slurm-wlm-jwt-plugin); run 'sudo bash scripts/install-deps.sh'"
+      dpkg-query -W -f='${Status}' slurm-wlm-jwt-plugin 2>/dev/null | grep -q 'install ok installed' ||
+        die "the Slurm JWT plugin is missing (package slurm-wlm-jwt-plugin); run 'bash scripts/install-deps.sh' as root"
     fi
     up_cluster "$version"
   done

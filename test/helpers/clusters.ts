@@ -96,9 +96,9 @@ export function requiredClusters(env: NodeJS.ProcessEnv = process.env): ClusterI
   const running = new Map(loadClusters(env).map((cluster) => [cluster.version, cluster]));
   const missing = versions.filter((version) => !running.has(version));
   if (missing.length > 0) {
-    const commands = missing.map((version) => `sudo npm run slurm:up -- ${version}`).join(' and ');
+    const commands = missing.map((version) => `npm run slurm:up -- ${version}`).join(' and ');
     throw new Error(
-      `Slurm cluster ${missing.join(', ')} is not running (no cluster.json in ${clusterCacheDir(env)}); start it with ${commands}`,
+      `Slurm cluster ${missing.join(', ')} is not running (no cluster.json in ${clusterCacheDir(env)}); start it, as root, with ${commands}`,
     );
   }
 

@@ -35,7 +35,7 @@ ensure_chroot_user() {
 
 ensure_cluster_users() {
   local user
-  id -u "$SLURM_USER" >/dev/null 2>&1 || die "user $SLURM_USER is missing; the slurmctld package creates it, so run 'sudo bash scripts/install-deps.sh'"
+  id -u "$SLURM_USER" >/dev/null 2>&1 || die "user $SLURM_USER is missing; the slurmctld package creates it, so run 'bash scripts/install-deps.sh' as root"
   ensure_host_user "$REST_USER" system
   for user in "${JOB_USERS[@]}"; do
     ensure_host_user "$user" login

@@ -21,7 +21,7 @@ log() { printf '[slurm %s] %s\n' "${CLUSTER_VERSION:-*}" "$*" >&2; }
 die() { printf '[slurm %s] error: %s\n' "${CLUSTER_VERSION:-*}" "$*" >&2; exit 1; }
 
 require_root() {
-  [[ $EUID -eq 0 ]] || die "must run as root (the daemons switch users and bind-mount /proc); rerun with sudo"
+  [[ $EUID -eq 0 ]] || die "must run as root, because the daemons switch users and chroot clusters need bind mounts"
 }
 
 require_debian() {
@@ -37,7 +37,7 @@ require_commands() {
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg (for $cmd)")
   done
   if ((${#missing[@]})); then
-    die "missing packages: ${missing[*]}; run 'sudo bash scripts/install-deps.sh'"
+    die "missing packages: ${missing[*]}; run 'bash scripts/install-deps.sh' as root"
   fi
 }
 
@@ -100,10 +100,19 @@ unlock_cluster() {
   exec 9>&-
 }
 
+# Returns success when process $1 exists and is not a zombie. Daemons are
+# reparented to pid 1, which may never reap them, and kill -0 succeeds on a zombie.
+pid_alive() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ ${stat:0:1} != Z ]]
+}
+
 # Prints the pid stored in a pid file when that process is alive.
 live_pid() {
   local pid
   [[ -s $1 ]] || return 1
   pid="$(tr -dc '0-9' <"$1")"
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && printf '%s\n' "$pid"
+  [[ -n $pid ]] && pid_alive "$pid" && printf '%s\n' "$pid"
 }

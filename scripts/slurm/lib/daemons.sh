@@ -124,10 +124,10 @@ stop_daemon() {
   log "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 40; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    pid_alive "$pid" || break
     sleep 0.5
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     log "$name (pid $pid) ignored SIGTERM for 20s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi

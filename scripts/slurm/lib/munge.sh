@@ -11,7 +11,7 @@ start_munged() {
   fi
   # A Unix socket path is limited to 107 bytes.
   ((${#MUNGE_SOCKET} <= 107)) || die "munge socket path $MUNGE_SOCKET is longer than 107 bytes; set GHA_SLURM_CACHE to a shorter folder"
-  id -u "$MUNGE_USER" >/dev/null 2>&1 || die "user $MUNGE_USER is missing; the munge package creates it, so run 'sudo bash scripts/install-deps.sh'"
+  id -u "$MUNGE_USER" >/dev/null 2>&1 || die "user $MUNGE_USER is missing; the munge package creates it, so run 'bash scripts/install-deps.sh' as root"
 
   mkdir -p "$MUNGE_DIR"
   if [[ ! -s $MUNGE_DIR/munge.key ]]; then
