@@ -1,73 +1,89 @@
 import type { ConfigProblem } from './errors.js';
 import type { ParsedConfig } from './schema.js';
 
+type Cluster = ParsedConfig['clusters'][number];
+type Pool = ParsedConfig['pools'][number];
+type Rule = ParsedConfig['access'][number];
+
 /**
  * Checks what the schema cannot see field by field: names that refer to other
  * sections, duplicates, and cluster users that must never be signed for.
  */
 export function checkReferences(config: ParsedConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
   const clusters = new Map(config.clusters.map((cluster) => [cluster.name, cluster]));
   const pools = new Map(config.pools.map((pool) => [pool.name, pool]));
 
-  problems.push(...findDuplicates(config.clusters.map((cluster) => cluster.name), 'clusters'));
-  problems.push(...findDuplicates(config.pools.map((pool) => pool.name), 'pools'));
+  const problems = [
+    ...findDuplicates(config.clusters.map((cluster) => cluster.name), 'clusters'),
+    ...findDuplicates(config.pools.map((pool) => pool.name), 'pools'),
+    ...findSameLabels(config.pools),
+    ...checkPoolClusters(config.pools, clusters),
+    ...config.access.flatMap((rule, index) => checkAccessRule(rule, `access[${index}]`, clusters, pools)),
+    ...checkListeners(config.server),
+  ];
+  return dedupeProblems(problems);
+}
 
-  problems.push(...findSameLabels(config.pools));
-  config.pools.forEach((pool, index) => {
-    if (!clusters.has(pool.cluster)) {
+function checkPoolClusters(pools: Pool[], clusters: Map<string, Cluster>): ConfigProblem[] {
+  const defined = [...clusters.keys()].join(', ');
+  return pools.flatMap((pool, index) =>
+    clusters.has(pool.cluster)
+      ? []
+      : [{ path: `pools[${index}].cluster`, message: `cluster "${pool.cluster}" is not defined; defined clusters: ${defined}` }],
+  );
+}
+
+function checkAccessRule(rule: Rule, path: string, clusters: Map<string, Cluster>, pools: Map<string, Pool>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  rule.pools?.forEach((name, poolIndex) => {
+    if (!pools.has(name)) {
       problems.push({
-        path: `pools[${index}].cluster`,
-        message: `cluster "${pool.cluster}" is not defined; defined clusters: ${[...clusters.keys()].join(', ')}`,
+        path: `${path}.pools[${poolIndex}]`,
+        message: `pool "${name}" is not defined; defined pools: ${[...pools.keys()].join(', ')}`,
       });
     }
   });
 
-  config.access.forEach((rule, index) => {
-    const path = `access[${index}]`;
-    rule.pools?.forEach((name, poolIndex) => {
-      if (!pools.has(name)) {
-        problems.push({
-          path: `${path}.pools[${poolIndex}]`,
-          message: `pool "${name}" is not defined; defined pools: ${[...pools.keys()].join(', ')}`,
-        });
-      }
-    });
-    for (const clusterName of Object.keys(rule.clusterUsers ?? {})) {
-      if (!clusters.has(clusterName)) {
-        problems.push({ path: `${path}.clusterUsers.${clusterName}`, message: `cluster "${clusterName}" is not defined` });
-      }
+  const users: { path: string; user: string; cluster?: Cluster }[] = [{ path: `${path}.clusterUser`, user: rule.clusterUser }];
+  for (const [clusterName, user] of Object.entries(rule.clusterUsers ?? {})) {
+    const cluster = clusters.get(clusterName);
+    if (!cluster) {
+      problems.push({ path: `${path}.clusterUsers.${clusterName}`, message: `cluster "${clusterName}" is not defined` });
     }
-
-    const reachable = new Set(
-      (rule.pools ?? [...pools.keys()]).map((name) => pools.get(name)?.cluster).filter((name) => name !== undefined),
-    );
-    for (const clusterName of reachable) {
-      const cluster = clusters.get(clusterName);
-      const override = rule.clusterUsers?.[clusterName];
-      const user = override ?? rule.clusterUser;
-      const userPath = override === undefined ? `${path}.clusterUser` : `${path}.clusterUsers.${clusterName}`;
-      if (user === 'root') {
-        problems.push({ path: userPath, message: 'must not be root: jobs of a repository must never run as root' });
-      } else if (cluster && user === cluster.slurmUser) {
-        problems.push({
-          path: userPath,
-          message: `must not be "${user}", the SlurmUser of cluster "${clusterName}": its token would be an administrator token`,
-        });
-      }
-    }
-  });
-
-  const { webhook, internal } = config.server;
-  if (internal && internal.port !== 0 && internal.port === webhook.port && internal.host === webhook.host) {
-    problems.push({ path: 'server.internal.port', message: `must differ from server.webhook.port (${webhook.port}) on the same host` });
+    users.push({ path: `${path}.clusterUsers.${clusterName}`, user, cluster });
   }
 
-  return dedupeProblems(problems);
+  // The default user applies on every cluster that the rule's pools reach and no override names.
+  const reachable = new Set((rule.pools ?? [...pools.keys()]).map((name) => pools.get(name)?.cluster));
+  for (const cluster of clusters.values()) {
+    if (reachable.has(cluster.name) && rule.clusterUsers?.[cluster.name] === undefined) {
+      users.push({ path: `${path}.clusterUser`, user: rule.clusterUser, cluster });
+    }
+  }
+
+  for (const entry of users) {
+    if (entry.user === 'root') {
+      problems.push({ path: entry.path, message: 'must not be root: jobs of a repository must never run as root' });
+    } else if (entry.cluster && entry.user === entry.cluster.slurmUser) {
+      problems.push({
+        path: entry.path,
+        message: `must not be "${entry.user}", the SlurmUser of cluster "${entry.cluster.name}": its token would be an administrator token`,
+      });
+    }
+  }
+  return problems;
+}
+
+function checkListeners(server: ParsedConfig['server']): ConfigProblem[] {
+  const { webhook, internal } = server;
+  if (internal && internal.port !== 0 && internal.port === webhook.port && internal.host === webhook.host) {
+    return [{ path: 'server.internal.port', message: `must differ from server.webhook.port (${webhook.port}) on the same host` }];
+  }
+  return [];
 }
 
 /** Dispatch picks the first of several pools with equal labels, so a later one would never get a job. */
-function findSameLabels(pools: ParsedConfig['pools']): ConfigProblem[] {
+function findSameLabels(pools: Pool[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, number>();
   pools.forEach((pool, index) => {

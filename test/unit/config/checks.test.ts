@@ -68,6 +68,15 @@ describe('configuration checks', () => {
     ]);
   });
 
+  it('rejects root in an override of an unused cluster', () => {
+    const text = twoPools
+      .replace('    cluster: hpc\n    labels: [gpu]', '    cluster: hpc2\n    labels: [gpu]')
+      .replace('pools:\n  - name: cpu', '  - name: hpc2\n    url: http://127.0.0.1:6821\n    auth: { type: hs256, keyFile: jwt_hs256.key }\npools:\n  - name: cpu')
+      .replace('access:', 'access:\n  - pattern: octo-org/special\n    clusterUser: ci-special\n    clusterUsers: { hpc2: root }\n    pools: [cpu]');
+
+    expect(problemsOf(text)).toEqual(['access[0].clusterUsers.hpc2: must not be root: jobs of a repository must never run as root']);
+  });
+
   it('rejects an override for an undefined cluster', () => {
     const text = minimalYaml.replace('clusterUser: ci-octo', 'clusterUser: ci-octo\n    clusterUsers: { other: ci }');
 
