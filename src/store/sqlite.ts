@@ -20,7 +20,7 @@ const busyTimeoutMs = 5_000;
 export function openStore(path: string): SqliteStore {
   const location = path === ':memory:' ? path : resolve(path);
   if (location !== ':memory:' && !existsSync(dirname(location))) {
-    throw new Error(`cannot open store ${location}: directory ${dirname(location)} does not exist; create it or change store.path`);
+    throw new Error(`failed to open store ${location}: directory ${dirname(location)} does not exist; create it or change store.path`);
   }
 
   let db: Database.Database;
@@ -32,7 +32,7 @@ export function openStore(path: string): SqliteStore {
     db.pragma('foreign_keys = ON');
     migrate(db, location);
   } catch (error) {
-    throw new Error(`cannot open store ${location}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`failed to open store ${location}: ${(error as Error).message}`, { cause: error });
   }
   return new SqliteStore(db);
 }
@@ -66,8 +66,8 @@ export class SqliteStore implements Store {
 
   /**
    * Inserts the job, or merges it into the stored one. A state never moves back:
-   * an event that arrives late (a `queued` after `completed`) only fills fields
-   * that were still empty.
+   * an event that arrives late (a `queued` after `completed`) only fills the start
+   * time and runner name when they are still empty.
    */
   upsertWorkflowJob(job: WorkflowJobRecord): WorkflowJobRecord {
     return this.db

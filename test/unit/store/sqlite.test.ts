@@ -74,13 +74,13 @@ describe('openStore', () => {
   it('names a path whose directory is missing', () => {
     const missing = join(dir, 'absent', 'gha-slurm.db');
 
-    expect(() => openStore(missing)).toThrow(`cannot open store ${missing}: directory ${join(dir, 'absent')} does not exist`);
+    expect(() => openStore(missing)).toThrow(`failed to open store ${missing}: directory ${join(dir, 'absent')} does not exist`);
   });
 
   it('names a file that is not a database', () => {
     writeFileSync(file, 'plain text, not SQLite '.repeat(100));
 
-    expect(() => openStore(file)).toThrow(`cannot open store ${file}: file is not a database`);
+    expect(() => openStore(file)).toThrow(`failed to open store ${file}: file is not a database`);
   });
 
   it('rejects a schema newer than it knows', () => {
