@@ -90,7 +90,7 @@ export function migrate(db: Database, location: string, list: Migration[] = migr
   const current = (db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ?? 0;
   if (current > latest) {
     throw new Error(
-      `store ${location} has schema version ${current}, newer than version ${latest} that this gha-slurm knows; upgrade gha-slurm or point store.path at another file`,
+      `store ${location} has schema version ${current}, newer than version ${latest} that this gha-slurm supports; upgrade gha-slurm or point store.path at another file`,
     );
   }
 

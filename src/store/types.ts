@@ -58,7 +58,7 @@ export interface Store {
    */
   prune(before: Date): PruneResult;
 
-  /** Whether the store answers, for `/readyz`. */
+  /** Checks whether the store responds to a query, for `/readyz`. */
   isHealthy(): boolean;
   close(): void;
 }
