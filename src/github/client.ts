@@ -58,6 +58,7 @@ export class AppGitHubRunners implements GitHubRunners {
 
   async createJitConfig(request: Parameters<GitHubRunners['createJitConfig']>[0]): Promise<JitConfig> {
     const target = this.target(request.repository, request.scope);
+    // Unlike config.sh, JIT registration adds no default labels, so `self-hosted` is sent with the others.
     const body = {
       name: request.runnerName,
       runner_group_id: request.runnerGroupId ?? this.config.runnerGroupId,
