@@ -53,6 +53,6 @@ export async function fetchMetricLines(baseUrl: string): Promise<string[]> {
 export function summaryLines(result: ScenarioResult): string[] {
   return [
     `job 1: Slurm job ${result.firstSlurmJobId} ran one ephemeral runner and COMPLETED`,
-    `job 2: cancelled on GitHub while pending; gha-slurm cancelled Slurm job ${result.secondSlurmJobId}, which is ${result.secondState}`,
+    `job 2: cancelled on GitHub while Slurm job ${result.second.slurmJobId} was ${result.second.stateAtCancel}; gha-slurm cancelled it, and it is ${result.second.state}`,
   ];
 }

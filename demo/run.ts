@@ -59,19 +59,19 @@ function parseOptions(argv: string[]): Options {
 
 /** Copies the demo's log files and the Slurm jobs' output to a folder that outlives the demo; returns it. */
 function keepLogs(dir: string, environment: Partial<DemoEnvironment>): string {
-  const kept = join(tmpdir(), `gha-slurm-demo-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(kept, { recursive: true, mode: 0o700 });
+  const keptDir = join(tmpdir(), `gha-slurm-demo-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(keptDir, { recursive: true, mode: 0o700 });
   for (const file of Object.values(logFiles(dir))) {
-    if (existsSync(file)) copyFileSync(file, join(kept, file.slice(dir.length + 1)));
+    if (existsSync(file)) copyFileSync(file, join(keptDir, file.slice(dir.length + 1)));
   }
 
   const workRoot = environment.install ? join(environment.install.hostDir, 'work') : undefined;
   for (const user of workRoot && existsSync(workRoot) ? readdirSync(workRoot) : []) {
     for (const file of readdirSync(join(workRoot!, user))) {
-      if (file.endsWith('.log')) copyFileSync(join(workRoot!, user, file), join(kept, `slurm-job-${user}-${file}`));
+      if (file.endsWith('.log')) copyFileSync(join(workRoot!, user, file), join(keptDir, `slurm-job-${user}-${file}`));
     }
   }
-  return kept;
+  return keptDir;
 }
 
 async function run(options: Options, say: (line: string) => void): Promise<number> {

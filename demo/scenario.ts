@@ -19,11 +19,19 @@ export interface ScenarioContext {
   stepTimeoutMs: number;
 }
 
+/** What happened to job 2's Slurm job. */
+export interface SecondJobOutcome {
+  slurmJobId: number;
+  /** The state the watcher last saw when the cancellation was sent, usually `PENDING`. */
+  stateAtCancel: string;
+  /** The final state: `CANCELLED`. */
+  state: string;
+}
+
 /** Outcome of the scenario, for the closing summary. */
 export interface ScenarioResult {
   firstSlurmJobId: number;
-  secondSlurmJobId: number;
-  secondState: string;
+  second: SecondJobOutcome;
 }
 
 /** Maps Slurm jobs and runners to the demo's job labels, for the timeline. */
@@ -143,7 +151,7 @@ async function startFirstJob(context: ScenarioContext, steps: Steps, job: DemoJo
 
   const answer = await steps.wait(job.label, 'callback-answered', 'gha-slurm to respond to the callback');
   if (answer.data?.status !== 200) {
-    throw new Error(`${job.label}: gha-slurm responded to the callback with HTTP ${String(answer.data?.status)}; see gha-slurm's log`);
+    throw new Error(`${job.label}: gha-slurm's response to the callback was HTTP ${String(answer.data?.status)}; see gha-slurm's log`);
   }
   await steps.wait(job.label, 'jit-config', 'gha-slurm to request a JIT runner configuration from GitHub');
   await steps.wait(job.label, 'runner-took-job', 'the runner stand-in to come online and take the job');
@@ -151,22 +159,25 @@ async function startFirstJob(context: ScenarioContext, steps: Steps, job: DemoJo
   return slurmJobId;
 }
 
-/** Job 2: queued, pending in Slurm, cancelled on GitHub; returns its Slurm job id and final state. */
-async function cancelSecondJob(context: ScenarioContext, steps: Steps, job: DemoJob, runId: number): Promise<{ slurmJobId: number; state: string }> {
+/**
+ * Job 2: queued, then cancelled on GitHub as soon as its Slurm job shows up, so
+ * usually while slurmctld still has it pending. Returns its Slurm job id, the
+ * state it had when the cancellation was sent, and its final state.
+ */
+async function cancelSecondJob(context: ScenarioContext, steps: Steps, job: DemoJob, runId: number): Promise<SecondJobOutcome> {
   expectAccepted(job.label, 'queued', await context.standIn.queueJob(job.label, jobOptions(job, runId)));
   context.watcher.follow(job.label, job.user, job.id);
 
   const submitted = await steps.wait(job.label, 'slurm-submitted', 'gha-slurm to submit the Slurm job');
   const slurmJobId = Number(submitted.data?.jobId);
-  steps.guard(job.label);
-  await steps.wait(job.label, 'slurm-state', `Slurm job ${slurmJobId} to be pending`, stateIs('PENDING'));
-  steps.unguard(job.label);
+  const seen = await steps.wait(job.label, 'slurm-state', `the state of Slurm job ${slurmJobId}`);
+  const stateAtCancel = String(seen.data?.state);
 
   expectAccepted(job.label, 'completed', await context.standIn.cancelJob(job.id));
   const end = await steps.wait(job.label, 'slurm-state', `gha-slurm to cancel Slurm job ${slurmJobId}`, ended);
   const state = String(end.data?.state);
   if (state !== 'CANCELLED') throw new Error(`${job.label}: Slurm job ${slurmJobId} ended ${state}, not CANCELLED; see gha-slurm's log`);
-  return { slurmJobId, state };
+  return { slurmJobId, stateAtCancel, state };
 }
 
 /** Job 1 ends: the runner finishes, GitHub reports completion, and the Slurm job must end COMPLETED. */
@@ -194,7 +205,7 @@ export async function runScenario(context: ScenarioContext): Promise<ScenarioRes
   const secondOutcome = await cancelSecondJob(context, steps, second, runId);
   await finishFirstJob(context, steps, first, firstSlurmJobId);
 
-  return { firstSlurmJobId, secondSlurmJobId: secondOutcome.slurmJobId, secondState: secondOutcome.state };
+  return { firstSlurmJobId, second: secondOutcome };
 }
 
 function jobOptions(job: DemoJob, runId: number) {

@@ -14,7 +14,7 @@ import type { ClusterInfo } from './cluster.js';
 export const demoInstallationId = 1001;
 export const demoRepositories = {
   first: { repository: 'demo-org/simulation', user: 'ci-alice', labels: ['self-hosted', 'slurm', 'short'] },
-  second: { repository: 'demo-org/analysis', user: 'ci-bob', labels: ['self-hosted', 'slurm', 'two-hours'] },
+  second: { repository: 'demo-org/analysis', user: 'ci-bob', labels: ['self-hosted', 'slurm', 'long'] },
 } as const;
 
 /** The secrets that the stand-ins share with gha-slurm. */
@@ -58,14 +58,17 @@ function writeSecretFile(dir: string, name: string, text: string): string {
 
 function buildConfig(input: DemoConfigInput, appId: number): Record<string, unknown> {
   const { cluster } = input;
-  const partition = cluster.partitions.find((entry) => entry.default) ?? cluster.partitions[0]!;
-  const pool = (name: string, labels: readonly string[], timeLimitMinutes: number) => ({
+  const byTimeLimit = [...cluster.partitions].sort((a, b) => a.maxTimeMinutes - b.maxTimeMinutes);
+  const shortPartition = cluster.partitions.find((entry) => entry.default) ?? byTimeLimit[0]!;
+  const longPartition = byTimeLimit.at(-1)!;
+
+  const pool = (name: string, labels: readonly string[], partition: ClusterInfo['partitions'][number], timeLimitMinutes: number) => ({
     name,
     labels: labels.filter((label) => label !== 'self-hosted'),
     cluster: cluster.name,
     partition: partition.name,
     cpus: 1,
-    timeLimitMinutes,
+    timeLimitMinutes: Math.min(timeLimitMinutes, partition.maxTimeMinutes),
     maxRunners: 2,
     idleTimeoutSeconds: 120,
   });
@@ -78,12 +81,7 @@ function buildConfig(input: DemoConfigInput, appId: number): Record<string, unkn
       apiUrl: input.githubUrl,
     },
     clusters: [{ name: cluster.name, url: cluster.url, auth: { type: 'hs256', keyFile: cluster.jwtKeyFile }, slurmUser: cluster.slurmUser }],
-    pools: [
-      pool('short', demoRepositories.first.labels, 10),
-      // Twice the partition's time limit: slurmctld accepts the job but keeps it
-      // pending with reason PartitionTimeLimit, so it waits as in a busy queue.
-      pool('two-hours', demoRepositories.second.labels, partition.maxTimeMinutes * 2),
-    ],
+    pools: [pool('short', demoRepositories.first.labels, shortPartition, 10), pool('long', demoRepositories.second.labels, longPartition, 120)],
     access: [
       { pattern: demoRepositories.first.repository, clusterUser: demoRepositories.first.user },
       { pattern: demoRepositories.second.repository, clusterUser: demoRepositories.second.user },

@@ -79,7 +79,12 @@ export async function setUp(version: SlurmVersion, dir: string, cleanup: Cleanup
   say(`GitHub stand-in: ${standIn.url} (API calls in ${files.githubApi})`);
 
   let internalUrl = '';
-  const proxy = await startCallbackProxy(() => internalUrl, timeline, (id) => labels.forSlurmJob(id));
+  const proxy = await startCallbackProxy(() => internalUrl, timeline, async (slurmJobId) => {
+    const label = await labels.forSlurmJob(slurmJobId);
+    // The watcher polls, so it may see RUNNING only after the job called back. A short wait keeps the lines in order.
+    await timeline.waitFor(label, 'slurm-state', 'the RUNNING state', 2000, (event) => event.data?.state === 'RUNNING').catch(() => undefined);
+    return label;
+  });
   cleanup.add('stopping the callback proxy', () => proxy.close());
 
   const users = Object.values(demoRepositories).map(({ user }) => user);

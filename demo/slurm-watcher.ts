@@ -6,7 +6,8 @@
 import type { SlurmClient, SlurmJob } from '../src/slurm/types.js';
 import type { Timeline } from './timeline.js';
 
-const pollMs = 300;
+/** Poll interval; the demo follows two jobs, so a short interval costs slurmrestd little. */
+const pollMs = 150;
 const endedStates = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE']);
 
 /** Returns whether slurmctld has finished with `job`: an ended base state and no `COMPLETING` flag. */
