@@ -34,7 +34,6 @@ export class AppGitHubRunners implements GitHubRunners {
   private readonly logger: Logger;
   private readonly policy: RetryPolicy;
   private readonly clock: RetryClock;
-  private readonly requestTimeoutMs: number;
   private readonly workFolder: string;
 
   constructor(
@@ -44,7 +43,7 @@ export class AppGitHubRunners implements GitHubRunners {
     const ClientOctokit = Octokit.defaults({
       baseUrl: config.apiUrl,
       userAgent: 'gha-slurm',
-      request: { fetch: observingFetch(options, options.fetch) },
+      request: { fetch: observingFetch(options, withTimeout(options.requestTimeoutMs ?? 30_000, options.fetch)) },
     });
     // @octokit/core has no retry or throttling plugin, so `withRetry` is the one place that retries.
     // NOTE: @octokit/auth-app still retries a 401 on its own within seconds of creating an installation token.
@@ -52,7 +51,6 @@ export class AppGitHubRunners implements GitHubRunners {
     this.logger = options.logger ?? silentLogger();
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.clock = options.clock ?? systemClock;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.workFolder = options.workFolder ?? '_work';
   }
 
@@ -86,10 +84,10 @@ export class AppGitHubRunners implements GitHubRunners {
   async deleteRunner(request: { installationId: number; repository: string; runnerId: number; scope?: RunnerScope }): Promise<void> {
     const target = this.target(request.repository, request.scope);
     try {
-      await this.call('deleteRunner', request.installationId, request.repository, (octokit, signal) =>
+      await this.call('deleteRunner', request.installationId, request.repository, (octokit) =>
         target.scope === 'repository'
-          ? octokit.request('DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}', { owner: target.owner, repo: target.repo, runner_id: request.runnerId, request: { signal } })
-          : octokit.request('DELETE /orgs/{org}/actions/runners/{runner_id}', { org: target.org, runner_id: request.runnerId, request: { signal } }),
+          ? octokit.request('DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}', { owner: target.owner, repo: target.repo, runner_id: request.runnerId })
+          : octokit.request('DELETE /orgs/{org}/actions/runners/{runner_id}', { org: target.org, runner_id: request.runnerId }),
       );
     } catch (error) {
       if (error instanceof GitHubError && error.status === 404) {
@@ -103,8 +101,8 @@ export class AppGitHubRunners implements GitHubRunners {
     const target = this.target(request.repository, request.scope);
     // A server that ignores the `name` filter returns every runner, so the name is also compared here, page by page.
     for (let page = 1; page <= maxPages; page += 1) {
-      const response = await this.call('listRunners', request.installationId, request.repository, (octokit, signal) => {
-        const query = { name: request.runnerName, per_page: pageSize, page, request: { signal } };
+      const response = await this.call('listRunners', request.installationId, request.repository, (octokit) => {
+        const query = { name: request.runnerName, per_page: pageSize, page };
         return target.scope === 'repository'
           ? octokit.request('GET /repos/{owner}/{repo}/actions/runners', { owner: target.owner, repo: target.repo, ...query })
           : octokit.request('GET /orgs/{org}/actions/runners', { org: target.org, ...query });
@@ -124,8 +122,8 @@ export class AppGitHubRunners implements GitHubRunners {
   async getWorkflowJob(request: { installationId: number; repository: string; workflowJobId: number }): Promise<WorkflowJobStatus | undefined> {
     const { owner, repo } = splitRepository(request.repository);
     try {
-      const response = await this.call('getWorkflowJob', request.installationId, request.repository, (octokit, signal) =>
-        octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', { owner, repo, job_id: request.workflowJobId, request: { signal } }),
+      const response = await this.call('getWorkflowJob', request.installationId, request.repository, (octokit) =>
+        octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}', { owner, repo, job_id: request.workflowJobId }),
       );
       const job = response.data;
       return { status: job.status, conclusion: job.conclusion ?? undefined, runnerName: job.runner_name ?? undefined };
@@ -138,12 +136,12 @@ export class AppGitHubRunners implements GitHubRunners {
   }
 
   async verifyCredentials(): Promise<AppIdentity> {
-    const app = await this.retry('getApp', undefined, () => this.app.octokit.request('GET /app', { request: { signal: this.signal() } }));
+    const app = await this.retry('getApp', undefined, () => this.app.octokit.request('GET /app', {}));
 
     const installations: AppIdentity['installations'] = [];
     for (let page = 1; page <= maxPages; page += 1) {
       const response = await this.retry('listInstallations', undefined, () =>
-        this.app.octokit.request('GET /app/installations', { per_page: pageSize, page, request: { signal: this.signal() } }),
+        this.app.octokit.request('GET /app/installations', { per_page: pageSize, page }),
       );
       for (const installation of response.data) {
         installations.push({ id: installation.id, account: accountName(installation.account), targetType: installation.target_type });
@@ -157,29 +155,25 @@ export class AppGitHubRunners implements GitHubRunners {
   }
 
   private generateJitConfig(installationId: number, repository: string, target: Target, body: JitRequestBody): Promise<JitConfig> {
-    return this.call('generateJitConfig', installationId, repository, async (octokit, signal) => {
+    return this.call('generateJitConfig', installationId, repository, async (octokit) => {
       const response =
         target.scope === 'repository'
-          ? await octokit.request('POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig', { owner: target.owner, repo: target.repo, ...body, request: { signal } })
-          : await octokit.request('POST /orgs/{org}/actions/runners/generate-jitconfig', { org: target.org, ...body, request: { signal } });
+          ? await octokit.request('POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig', { owner: target.owner, repo: target.repo, ...body })
+          : await octokit.request('POST /orgs/{org}/actions/runners/generate-jitconfig', { org: target.org, ...body });
       return { runnerId: response.data.runner.id, encodedJitConfig: response.data.encoded_jit_config };
     });
   }
 
   /** Runs one installation request with retries; the installation token is fetched (or reused) per attempt. */
-  private call<T>(operation: string, installationId: number, repository: string, send: (octokit: Octokit, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private call<T>(operation: string, installationId: number, repository: string, send: (octokit: Octokit) => Promise<T>): Promise<T> {
     return this.retry(operation, repository, async () => {
       const octokit = (await this.app.getInstallationOctokit(installationId)) as Octokit;
-      return send(octokit, this.signal());
+      return send(octokit);
     });
   }
 
   private retry<T>(operation: string, repository: string | undefined, call: () => Promise<T>): Promise<T> {
     return withRetry({ operation, repository, policy: this.policy, clock: this.clock, logger: this.logger }, call);
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.requestTimeoutMs);
   }
 
   private target(repository: string, scope: RunnerScope = this.config.runnerScope): Target {
@@ -193,6 +187,16 @@ interface JitRequestBody {
   runner_group_id: number;
   labels: string[];
   work_folder: string;
+}
+
+/** Wraps `fetch` with a timeout per request, installation token requests included. */
+function withTimeout(timeoutMs: number, inner?: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    // msw replaces globalThis.fetch after this client may have been built, so it is read per call.
+    return (inner ?? globalThis.fetch)(input, { ...init, signal });
+  };
 }
 
 /** Returns an installation's account name: `login` of a user or organisation, `slug` of an enterprise. */

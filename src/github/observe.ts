@@ -35,7 +35,7 @@ export function operationOf(method: string, url: string): string {
  * Wraps `fetch` so that every request to GitHub, the installation token requests
  * of `@octokit/auth-app` included, reaches the hooks exactly once per attempt.
  */
-export function observingFetch(hooks: GitHubHooks, inner: typeof fetch = globalThis.fetch): typeof fetch {
+export function observingFetch(hooks: GitHubHooks, inner?: typeof fetch): typeof fetch {
   return async (input, init) => {
     let url: string;
     if (typeof input === 'string') {
@@ -49,7 +49,7 @@ export function observingFetch(hooks: GitHubHooks, inner: typeof fetch = globalT
     const operation = operationOf(method, url);
     let response: Response;
     try {
-      response = await inner(input, init);
+      response = await (inner ?? globalThis.fetch)(input, init);
     } catch (error) {
       hooks.onRequest?.({ operation });
       throw error;

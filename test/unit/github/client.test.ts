@@ -168,6 +168,21 @@ describe('createJitConfig', () => {
   });
 });
 
+describe('request timeout', () => {
+  it('aborts a request that hangs', async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const events: GitHubRequestEvent[] = [];
+
+    const github = client({ fetch: hanging, requestTimeoutMs: 50, retry: { maxAttempts: 2 }, onRequest: (event) => events.push(event) });
+
+    await expect(github.verifyCredentials()).rejects.toThrow(/^GitHub getApp got no response: .*\(after 2 attempts\)/);
+    expect(events).toEqual([{ operation: 'getApp' }, { operation: 'getApp' }]);
+  });
+});
+
 describe('runner removal and lookup', () => {
   it('treats a missing runner as removed', async () => {
     await expect(client().deleteRunner({ installationId: 77, repository: 'octo-org/app', runnerId: 999 })).resolves.toBeUndefined();
