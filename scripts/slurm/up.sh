@@ -22,7 +22,7 @@ count_live_daemons() {
 }
 
 # Returns success when slurmrestd serves its spec within 30 s. A busy daemon
-# answers late, and restarting it would kill the jobs of whoever uses it.
+# responds late, and a restart would kill the jobs running on the cluster.
 rest_responds() {
   local attempt
   for ((attempt = 0; attempt < 10; attempt++)); do

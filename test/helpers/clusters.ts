@@ -106,7 +106,7 @@ export function requiredClusters(env: NodeJS.ProcessEnv = process.env): ClusterI
 }
 
 /**
- * Maps a path as the cluster's node sees it to the same file on this machine.
+ * Maps a path on the cluster's node to the same file on this machine.
  * The 22.05 node is the host itself, and the others run in a chroot under `rootDir`.
  */
 export function hostPath(cluster: Pick<ClusterInfo, 'rootDir'>, pathInsideNode: string): string {
