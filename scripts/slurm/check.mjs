@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Proves that the running local clusters accept work through slurmrestd: for
-// each one, signs a JWT for the first job user, submits a batch job with the
-// newest API version the cluster serves, waits for it to complete and reads
-// the file it wrote through the cluster's rootDir. Run as root (to read the
-// keys) after `npm run slurm:up`.
+// Proves that the running local clusters accept work through slurmrestd.
+// For each one, it signs a JWT for the first job user and submits a batch job
+// with the newest API version the cluster serves. It then waits for the job to
+// complete and reads the file the job wrote, through the cluster's rootDir.
+// Run as root (to read the keys) after `npm run slurm:up`.
 // Usage: node scripts/slurm/check.mjs [22.05|24.11|26.05]...   (default: every running cluster)
 /* global Buffer, console, fetch, process, setTimeout, URL */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -85,10 +85,10 @@ async function checkCluster(cluster) {
 
 function selectClusters(versions) {
   const available = existsSync(cacheDir) ? readdirSync(cacheDir).filter((entry) => existsSync(join(cacheDir, entry, 'cluster.json'))) : [];
-  const wanted = versions.length > 0 ? versions : available.sort();
-  if (wanted.length === 0) throw new Error(`no running cluster in ${cacheDir}; start them with 'npm run slurm:up' as root`);
+  const requested = versions.length > 0 ? versions : available.sort();
+  if (requested.length === 0) throw new Error(`no running cluster in ${cacheDir}; start them with 'npm run slurm:up' as root`);
 
-  return wanted.map((version) => {
+  return requested.map((version) => {
     const file = join(cacheDir, version, 'cluster.json');
     if (!existsSync(file)) throw new Error(`Slurm ${version} is not running (${file} is missing); start it with 'npm run slurm:up -- ${version}' as root`);
     return JSON.parse(readFileSync(file, 'utf8'));
