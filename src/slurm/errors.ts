@@ -43,6 +43,9 @@ export interface SlurmApiErrorDetails {
   cause?: unknown;
 }
 
+/** SLURM_COMMUNICATIONS_{CONNECTION,SEND,RECEIVE,SHUTDOWN}_ERROR from slurm_errno.h. */
+const communicationErrorNumbers = new Set([1001, 1002, 1003, 1004]);
+
 /** A call to slurmrestd that failed, with everything slurmrestd returned about why. */
 export class SlurmApiError extends Error {
   override readonly name = 'SlurmApiError';
@@ -75,8 +78,10 @@ export class SlurmApiError extends Error {
   /** Whether the same request may succeed later without any change (network trouble, timeout, 5xx). */
   get transient(): boolean {
     if (this.failure === 'unreachable' || this.failure === 'timeout') return true;
+    if (this.failure !== 'rejected') return false;
     // From v0.0.40, 502 and 504 mean that slurmrestd could not reach slurmctld; 503 comes from proxies.
-    return this.failure === 'rejected' && (this.status === 502 || this.status === 503 || this.status === 504);
+    if (this.status === 502 || this.status === 503 || this.status === 504) return true;
+    return this.errors.some((entry) => entry.errorNumber !== undefined && communicationErrorNumbers.has(entry.errorNumber));
   }
 }
 

@@ -80,14 +80,22 @@ export interface SubmitResult {
  */
 export interface SlurmClient {
   readonly cluster: string;
-  /** Discovers (once, then cached) the release and the API version in use. */
-  version(): Promise<SlurmVersionInfo>;
-  /** Checks that slurmctld answers, as `user`. */
+  /**
+   * Discovers (once, then cached) the release and the API version in use.
+   * slurmrestd needs a token even for this, so it is made as `user`, else as the
+   * user of an earlier call, else as the first mapped user by name.
+   */
+  version(user?: string): Promise<SlurmVersionInfo>;
+  /** Checks that slurmctld responds, as `user`. */
   ping(user: string): Promise<void>;
   submit(user: string, job: JobDescription): Promise<SubmitResult>;
-  /** Returns undefined when slurmctld no longer knows the job. */
+  /** Returns undefined when slurmctld no longer has a record of the job. */
   getJob(user: string, jobId: number): Promise<SlurmJob | undefined>;
-  /** Lists jobs changed since `since` (all jobs slurmctld knows when omitted). */
+  /**
+   * Lists jobs changed since `since` (all jobs that slurmctld has when omitted).
+   * slurmctld filters all or nothing: when any job changed since then it returns
+   * every job it has, else none.
+   */
   listJobs(user: string, since?: Date): Promise<SlurmJob[]>;
   /** Cancels a job; a job that has already ended counts as success. */
   cancel(user: string, jobId: number, signal?: string): Promise<void>;

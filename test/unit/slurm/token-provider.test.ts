@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterAuth, ClusterConfig } from '../../../src/config/types.js';
 import { createTokenProvider } from '../../../src/slurm/auth/index.js';
 import { SlurmTokenError } from '../../../src/slurm/errors.js';
+import { rejectionOf } from './rejection.js';
 
 let dir: string;
 let clock: number;
@@ -43,15 +44,6 @@ async function writeSecret(name: string, content: string | Buffer, mode = 0o600)
 }
 
 const allowed = new Set(['ci-alice', 'ci-bob']);
-
-async function rejection(promise: Promise<unknown>): Promise<SlurmTokenError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(SlurmTokenError);
-  return error as SlurmTokenError;
-}
 
 describe('hs256 tokens', () => {
   it('signs sun, iat and exp with the raw key bytes', async () => {
@@ -124,7 +116,7 @@ describe('hs256 tokens', () => {
     const keyFile = await writeSecret('jwt_hs256.key', randomBytes(32), 0o640);
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'hs256', keyFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-alice'));
+    const error = await rejectionOf(provider.tokenFor('ci-alice'), SlurmTokenError);
 
     expect(error.failure).toBe('key-file');
     expect(error.file).toBe(keyFile);
@@ -136,7 +128,7 @@ describe('hs256 tokens', () => {
     const keyFile = join(dir, 'absent.key');
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'hs256', keyFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-alice'));
+    const error = await rejectionOf(provider.tokenFor('ci-alice'), SlurmTokenError);
 
     expect(error.failure).toBe('key-file');
     expect(error.message).toContain(keyFile);
@@ -147,7 +139,7 @@ describe('hs256 tokens', () => {
     const keyFile = await writeSecret('jwt_hs256.key', '');
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'hs256', keyFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-alice'));
+    const error = await rejectionOf(provider.tokenFor('ci-alice'), SlurmTokenError);
 
     expect(error.message).toContain('is empty');
   });
@@ -179,7 +171,7 @@ describe('user rejection', () => {
       now,
     });
 
-    const error = await rejection(provider.tokenFor(user));
+    const error = await rejectionOf(provider.tokenFor(user), SlurmTokenError);
 
     expect(error.failure).toBe('user-rejected');
     expect(error.user).toBe(user);
@@ -194,7 +186,7 @@ describe('user rejection', () => {
       now,
     });
 
-    const error = await rejection(provider.tokenFor('root'));
+    const error = await rejectionOf(provider.tokenFor('root'), SlurmTokenError);
 
     expect(error.failure).toBe('user-rejected');
   });
@@ -227,7 +219,7 @@ describe('rs256 tokens', () => {
       now,
     });
 
-    const error = await rejection(provider.tokenFor('ci-bob'));
+    const error = await rejectionOf(provider.tokenFor('ci-bob'), SlurmTokenError);
 
     expect(error.failure).toBe('key-file');
     expect(error.message).toContain('does not contain a PEM private key');
@@ -242,7 +234,7 @@ describe('rs256 tokens', () => {
       now,
     });
 
-    const error = await rejection(provider.tokenFor('ci-bob'));
+    const error = await rejectionOf(provider.tokenFor('ci-bob'), SlurmTokenError);
 
     expect(error.message).toContain('contains a ec key');
   });
@@ -269,7 +261,7 @@ describe('static tokens', () => {
     const tokenFile = await writeSecret('token', await siteToken('ci-alice', clock / 1000 + 3600));
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'static', tokenFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-bob'));
+    const error = await rejectionOf(provider.tokenFor('ci-bob'), SlurmTokenError);
 
     expect(error.failure).toBe('static-token');
     expect(error.message).toContain('for user "ci-alice", not "ci-bob"');
@@ -291,7 +283,7 @@ describe('static tokens', () => {
     const tokenFile = await writeSecret('token', await siteToken('ci-alice', clock / 1000 + 10));
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'static', tokenFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-alice'));
+    const error = await rejectionOf(provider.tokenFor('ci-alice'), SlurmTokenError);
 
     expect(error.failure).toBe('static-token');
     expect(error.message).toContain('write a new token to the file');
@@ -301,7 +293,7 @@ describe('static tokens', () => {
     const tokenFile = await writeSecret('token', await siteToken('ci-alice', clock / 1000 + 3600), 0o644);
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'static', tokenFile }), allowedUsers: allowed, now });
 
-    const error = await rejection(provider.tokenFor('ci-alice'));
+    const error = await rejectionOf(provider.tokenFor('ci-alice'), SlurmTokenError);
 
     expect(error.failure).toBe('key-file');
     expect(error.message).toContain('mode 644');
@@ -311,7 +303,7 @@ describe('static tokens', () => {
     const tokenFile = await writeSecret('token', await siteToken('root', clock / 1000 + 3600));
     const provider = createTokenProvider({ cluster: clusterWith({ type: 'static', tokenFile }), allowedUsers: () => true, now });
 
-    const error = await rejection(provider.tokenFor('root'));
+    const error = await rejectionOf(provider.tokenFor('root'), SlurmTokenError);
 
     expect(error.failure).toBe('user-rejected');
   });
