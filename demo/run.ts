@@ -85,7 +85,10 @@ async function run(options: Options, say: (line: string) => void): Promise<numbe
     if (interrupted) return;
     interrupted = true;
     say(`\n${signal} received: shutting down`);
-    void cleanup.runAll().then(() => process.exit(130));
+    void cleanup.runAll().then(() => {
+      say('Stopped.');
+      process.exit(130);
+    });
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 

@@ -180,8 +180,14 @@ async function cancelSecondJob(context: ScenarioContext, steps: Steps, job: Demo
   return { slurmJobId, stateAtCancel, state };
 }
 
+/** How long the runner stand-in "runs" job 1 at least, in milliseconds. */
+const minimumRunMs = 3000;
+
 /** Job 1 ends: the runner finishes, GitHub reports completion, and the Slurm job must end COMPLETED. */
-async function finishFirstJob(context: ScenarioContext, steps: Steps, job: DemoJob, slurmJobId: number): Promise<void> {
+async function finishFirstJob(context: ScenarioContext, steps: Steps, job: DemoJob, slurmJobId: number, startedAt: number): Promise<void> {
+  const remainingMs = startedAt + minimumRunMs - performance.now();
+  if (remainingMs > 0) await new Promise((resolve) => setTimeout(resolve, remainingMs));
+
   steps.unguard(job.label);
   context.standIn.allowFinish(job.id, 'success');
   await steps.wait(job.label, 'runner-finished', 'the runner stand-in to finish the job');
@@ -202,8 +208,9 @@ export async function runScenario(context: ScenarioContext): Promise<ScenarioRes
   const second: DemoJob = { label: 'job 2', id: runId + 2, ...demoRepositories.second };
 
   const firstSlurmJobId = await startFirstJob(context, steps, first, runId);
+  const firstStartedAt = performance.now();
   const secondOutcome = await cancelSecondJob(context, steps, second, runId);
-  await finishFirstJob(context, steps, first, firstSlurmJobId);
+  await finishFirstJob(context, steps, first, firstSlurmJobId, firstStartedAt);
 
   return { firstSlurmJobId, second: secondOutcome };
 }
