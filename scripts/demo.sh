@@ -12,6 +12,11 @@ if [[ $EUID -ne 0 ]]; then
   exit 1
 fi
 
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "demo.sh: node or npm not found; install Node.js 20.18 or later with npm first" >&2
+  exit 1
+fi
+
 if [[ ${SKIP_INSTALL:-0} != 1 ]]; then
   if [[ ! -f scripts/install-deps.sh ]]; then
     echo "demo.sh: scripts/install-deps.sh not found; run this script from a complete gha-slurm checkout" >&2
