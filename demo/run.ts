@@ -11,6 +11,7 @@ import { Cleanup } from './cleanup.js';
 import { slurmVersions, type SlurmVersion } from './cluster.js';
 import { fetchMetricLines, summaryLines } from './report.js';
 import { runScenario } from './scenario.js';
+import { loggedProblems } from './service-log.js';
 import { logFiles, setUp, type DemoEnvironment } from './setup.js';
 import { Timeline } from './timeline.js';
 
@@ -109,6 +110,8 @@ async function run(options: Options, say: (line: string) => void): Promise<numbe
   } catch (error) {
     if (interrupted) return 130;
     say(`\nThe demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    const problems = loggedProblems(logFiles(dir).service);
+    if (problems.length > 0) say(`gha-slurm logged these problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     say(`Logs (gha-slurm's JSON log, GitHub API calls, cluster start, Slurm job output) are kept in ${keepLogs(dir, environment)}`);
     return 1;
   } finally {

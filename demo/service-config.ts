@@ -92,7 +92,6 @@ function buildConfig(input: DemoConfigInput, appId: number): Record<string, unkn
       launchTokenSecret: { file: 'launch-token-secret' },
       namePrefix: 'demo',
       workDir: input.workDir,
-      maxAttempts: 1,
     },
     store: { path: 'gha-slurm.db' },
     server: { webhook: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
