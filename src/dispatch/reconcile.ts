@@ -11,6 +11,12 @@ const endedStates = new Set([
   'COMPLETED', 'FAILED', 'TIMEOUT', 'PREEMPTED', 'NODE_FAIL', 'BOOT_FAIL',
   'CANCELLED', 'OUT_OF_MEMORY', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT',
 ]);
+/**
+ * How long reconcile waits after the Slurm job of an idle runner ended before it
+ * judges the runner, because the webhooks of a short workflow job may arrive
+ * after the runner has already exited.
+ */
+const webhookGraceMs = 60 * 1000;
 /** How long after a runner ended reconcile still checks that its Slurm job is gone. */
 const endedCheckWindowMs = 60 * 60 * 1000;
 
@@ -62,7 +68,14 @@ async function applySlurmState(context: DispatchContext, runner: RunnerRecord, j
     return;
   }
 
-  if (runner.state === 'submitted' || runner.state === 'configured') {
+  if (runner.state === 'configured' && job && withinWebhookGrace(context, job)) {
+    return;
+  }
+  if (runner.state === 'configured' && job?.state === 'COMPLETED' && (job.exitCode ?? 0) === 0) {
+    // A runner exits 0 after its one job, so its webhooks may be the part that is missing.
+    context.store.transitionRunner(runner.id, ['configured'], { state: 'done', endReason: 'slurm-completed-without-webhook', endedAt: context.now() });
+    log.warn({ slurmState: job.state }, 'runner finished but no in_progress webhook named it');
+  } else if (runner.state === 'submitted' || runner.state === 'configured') {
     context.store.transitionRunner(runner.id, [runner.state], { state: 'failed', endReason, endedAt: context.now() });
     log.warn({ slurmState: job?.state, stateReason: job?.stateReason, exitCode: job?.exitCode }, 'slurm job ended before its runner took a workflow job');
     if (runner.state === 'configured') {
@@ -82,4 +95,8 @@ async function removeIdleRunners(context: DispatchContext, pool: PoolConfig): Pr
   for (const runner of idle) {
     await cancelRunner(context, runner, 'idle-timeout');
   }
+}
+
+function withinWebhookGrace(context: DispatchContext, job: SlurmJob): boolean {
+  return job.endTime !== undefined && context.now().getTime() - job.endTime.getTime() < webhookGraceMs;
 }

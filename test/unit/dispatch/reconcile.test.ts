@@ -111,6 +111,36 @@ describe('reconcile', () => {
     expect(harness.slurm.cancels).toEqual([100]);
   });
 
+  it('waits for webhooks after an idle runner exits', async () => {
+    const harness = testContext();
+    await harness.dispatcher.handleEvent(jobEvent('queued', 1));
+    const token = await signLaunchToken({ secret: harness.context.config.runner.launchTokenSecret, lifetimeSeconds: 60 }, 'runner-1', harness.context.now());
+    await harness.dispatcher.jitConfig(token, 100);
+    Object.assign(harness.slurm.jobs.get(100)!, { state: 'COMPLETED', exitCode: 0, endTime: harness.context.now() });
+
+    await harness.dispatcher.reconcile();
+    expect(harness.store.getRunner('runner-1')!.state).toBe('configured');
+
+    harness.advance(61);
+    await harness.dispatcher.reconcile();
+    expect(harness.store.getRunner('runner-1')).toMatchObject({ state: 'done', endReason: 'slurm-completed-without-webhook' });
+  });
+
+  it('fails an idle runner whose job exited non-zero', async () => {
+    const harness = testContext();
+    await harness.dispatcher.handleEvent(jobEvent('queued', 1));
+    const token = await signLaunchToken({ secret: harness.context.config.runner.launchTokenSecret, lifetimeSeconds: 60 }, 'runner-1', harness.context.now());
+    await harness.dispatcher.jitConfig(token, 100);
+    Object.assign(harness.slurm.jobs.get(100)!, { state: 'FAILED', exitCode: 1, endTime: harness.context.now() });
+
+    harness.advance(61);
+    await harness.dispatcher.reconcile();
+
+    expect(harness.store.getRunner('runner-1')).toMatchObject({ state: 'failed', endReason: 'slurm-failed' });
+    expect(harness.github.deleted).toEqual([1001]);
+    expect(harness.store.getRunner('runner-2')!.requestedFor).toBe(1);
+  });
+
   it('cancels again a Slurm job still running behind a cancelled runner', async () => {
     const harness = testContext();
     await harness.dispatcher.handleEvent(jobEvent('queued', 1));
