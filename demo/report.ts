@@ -4,7 +4,7 @@
  */
 import type { ScenarioResult } from './scenario.js';
 
-/** Metric families the report shows: how long jobs waited, and how many were submitted. */
+/** Metric families the report shows: how long jobs waited, and how many Slurm jobs were submitted and cancelled. */
 export const reportedMetrics = [
   'gha_slurm_queue_latency_seconds',
   'gha_slurm_slurm_pending_seconds',
@@ -45,7 +45,7 @@ export async function fetchMetricLines(baseUrl: string): Promise<string[]> {
   if (!response.ok) throw new Error(`GET ${url} failed with HTTP ${response.status}; see gha-slurm's log`);
 
   const lines = selectMetricLines(await response.text());
-  if (lines.length === 0) throw new Error(`GET ${url} has none of ${reportedMetrics.join(', ')}`);
+  if (lines.length === 0) throw new Error(`GET ${url} returned none of ${reportedMetrics.join(', ')}; if gha-slurm renamed them, update reportedMetrics in demo/report.ts`);
   return lines;
 }
 

@@ -1,8 +1,8 @@
 /**
- * The demo's story, step by step: job 1 goes from GitHub's `queued` delivery to
- * its Slurm job COMPLETED; job 2 is cancelled on GitHub while its Slurm job is
- * still pending, and gha-slurm cancels the Slurm job. Every step is awaited on
- * the timeline with a bounded wait.
+ * The demo's story, step by step. Job 1 goes from GitHub's `queued` delivery to
+ * its Slurm job COMPLETED. Job 2 is cancelled on GitHub as soon as its Slurm job
+ * shows up, usually still pending, and gha-slurm cancels the Slurm job. Every
+ * step is awaited on the timeline with a bounded wait.
  */
 import type { DeliveryResult } from './github/deliveries.js';
 import type { GitHubStandIn } from './github/standin.js';
@@ -19,7 +19,7 @@ export interface ScenarioContext {
   stepTimeoutMs: number;
 }
 
-/** What happened to job 2's Slurm job. */
+/** Outcome of job 2's Slurm job. */
 export interface SecondJobOutcome {
   slurmJobId: number;
   /** The state the watcher last saw when the cancellation was sent, usually `PENDING`. */
