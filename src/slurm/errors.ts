@@ -43,8 +43,11 @@ export interface SlurmApiErrorDetails {
   cause?: unknown;
 }
 
-/** SLURM_COMMUNICATIONS_{CONNECTION,SEND,RECEIVE,SHUTDOWN}_ERROR from slurm_errno.h. */
-const communicationErrorNumbers = new Set([1001, 1002, 1003, 1004]);
+/**
+ * SLURM_COMMUNICATIONS_{CONNECTION,SEND,RECEIVE,SHUTDOWN}_ERROR and
+ * SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT from slurm_errno.h.
+ */
+export const communicationErrorNumbers: ReadonlySet<number> = new Set([1001, 1002, 1003, 1004, 5004]);
 
 /** A call to slurmrestd that failed, with everything slurmrestd returned about why. */
 export class SlurmApiError extends Error {

@@ -1,5 +1,5 @@
 import type { ClusterAuth } from '../config/types.js';
-import { SlurmApiError, type SlurmReplyError } from './errors.js';
+import { communicationErrorNumbers, SlurmApiError, type SlurmReplyError } from './errors.js';
 import { readNumber, readText } from './normalise.js';
 
 /** The call details that error messages name. */
@@ -58,8 +58,8 @@ export function describeEntries(entries: SlurmReplyError[]): string {
       const text = entry.description ?? entry.error ?? 'no description';
       const details = [entry.description && entry.error !== entry.description ? entry.error : undefined];
       if (entry.errorNumber !== undefined) details.push(`Slurm error ${entry.errorNumber}`);
-      const shown = details.filter((detail) => detail !== undefined);
-      return shown.length > 0 ? `${text} (${shown.join(', ')})` : text;
+      const present = details.filter((detail) => detail !== undefined);
+      return present.length > 0 ? `${text} (${present.join(', ')})` : text;
     })
     .join('; ');
 }
@@ -118,6 +118,13 @@ function replyError(
       { failure: 'auth', ...details(context, status, errors, warnings) },
     );
   }
+  if (controllerUnreachable(status, errors)) {
+    return new SlurmApiError(
+      `slurmrestd could not reach slurmctld for ${where} (HTTP ${status}: ${slurmText}); ` +
+        'check that slurmctld is running and reachable from the slurmrestd host, then retry.',
+      { failure: 'rejected', ...details(context, status, errors, warnings) },
+    );
+  }
   return new SlurmApiError(`Slurm rejected ${where} (HTTP ${status}): ${slurmText}.`, {
     failure: 'rejected',
     ...details(context, status, errors, warnings),
@@ -133,6 +140,11 @@ function tokenRejection(status: number, errors: SlurmReplyError[]): 'certain' | 
   if (certain) return 'certain';
   const likely = errors.some((entry) => entry.errorNumber !== undefined && likelyTokenErrors22.has(entry.errorNumber));
   return status === 500 && likely ? 'likely' : undefined;
+}
+
+function controllerUnreachable(status: number, errors: SlurmReplyError[]): boolean {
+  if (status === 502 || status === 504) return true;
+  return errors.some((entry) => entry.errorNumber !== undefined && communicationErrorNumbers.has(entry.errorNumber));
 }
 
 function tokenHint(context: CallContext): string {
