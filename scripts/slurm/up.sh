@@ -55,6 +55,7 @@ up_cluster() {
   read -r live total < <(count_live_daemons)
   if ((live == total)); then
     rest_responds || die "all daemons run, but slurmrestd at $REST_URL did not serve GET /openapi/v3 for 30s; see $STATE_DIR/log/slurmrestd.log, then restart with 'npm run slurm:down -- $CLUSTER_VERSION' and up again"
+    jobs_ready || die "all daemons run, but GET $REST_URL$JOBS_PATH did not return 200 within 15s, so slurmctld is stuck; see $STATE_DIR/log/slurmctld.log, then restart with 'npm run slurm:down -- $CLUSTER_VERSION' and up again"
     log "already running at $REST_URL"
     write_cluster_json
     unlock_cluster

@@ -68,6 +68,13 @@ rest_ready() {
   [[ "$(rest_curl "${JOB_USERS[0]}" -o /dev/null -w '%{http_code}' "$REST_URL/openapi/v3")" == 200 ]]
 }
 
+# Returns success when slurmctld lists jobs through slurmrestd within 15 s.
+# slurmctld keeps answering pings while its job lock is held, so only a job
+# request shows that it is stuck.
+jobs_ready() {
+  [[ "$(rest_curl "${JOB_USERS[0]}" --max-time 15 -o /dev/null -w '%{http_code}' "$REST_URL$JOBS_PATH")" == 200 ]]
+}
+
 # The daemons whose pid files this cluster uses, in start order.
 cluster_daemons() {
   [[ $DAEMON_AUTH == munge ]] && printf '%s\n' "munged:$MUNGE_DIR/munged.pid"
