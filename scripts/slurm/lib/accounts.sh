@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Creates the users a cluster needs: slurmrestd's own user and the
 # unprivileged users that jobs run as. slurmctld resolves a token's user name
 # through NSS on the node, so chroot clusters get the users inside the chroot,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the local Slurm clusters: messages, checks and the
 # per-version facts (ports, Debian suite, authentication).
 # Sourced by scripts/slurm/up.sh, down.sh and scripts/openapi-update.sh.

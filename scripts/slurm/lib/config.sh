@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Writes a cluster's state folder: slurm.conf, cgroup.conf, keys, and the
 # folders for logs, pid files and spools. Keys survive restarts, so tokens
 # signed before a restart stay valid.

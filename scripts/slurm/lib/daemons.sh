@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starts, checks and stops one cluster's daemons. slurmctld and slurmd write
 # their own pid files; slurmrestd stays in the foreground, so its pid file is
 # written here.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Writes cluster.json, the machine-readable description of a running cluster
 # that the tests and the demo read.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private munged for the 22.05 cluster: its own key, socket, pid and log
 # file under the state folder, so it never touches a system munged.
 

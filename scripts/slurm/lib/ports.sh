@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Checks that a cluster's TCP ports are free before its daemons start.
 
 # Prints who listens on a local TCP port, or nothing when it is free.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Debian root folders for the clusters that need a newer Slurm than the host
 # has: 24.11 from trixie and 26.05 from sid, built with debootstrap and run
 # with chroot. A folder's name carries a hash of its package list, so a
@@ -67,11 +68,12 @@ unmount_rootfs() {
 
 # Kills every process whose root is the chroot, so none keeps a mount busy.
 kill_rootfs_processes() {
-  local signal pid root found
+  local signal proc_dir pid root found
   for signal in TERM KILL; do
     found=0
-    for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-      root="$(readlink "/proc/$pid/root" 2>/dev/null)" || continue
+    for proc_dir in /proc/[0-9]*; do
+      pid="${proc_dir#/proc/}"
+      root="$(readlink "$proc_dir/root" 2>/dev/null)" || continue
       [[ $root == "$ROOT_DIR" ]] || continue
       kill "-$signal" "$pid" 2>/dev/null && found=1
     done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Signs short-lived HS256 tokens with a cluster's jwt_hs256.key, the way
 # slurmctld's auth/jwt plugin checks them (claims sun, iat, exp).
 
