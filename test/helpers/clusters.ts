@@ -4,7 +4,7 @@
  * state folder (`.cache/slurm/<version>/`, or `$GHA_SLURM_CACHE/<version>/`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { z } from 'zod';
 
@@ -42,7 +42,7 @@ const repoDir = join(import.meta.dirname, '..', '..');
 
 /** Returns the folder that contains one state folder per cluster. */
 export function clusterCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GHA_SLURM_CACHE || join(repoDir, '.cache', 'slurm');
+  return env.GHA_SLURM_CACHE ? resolve(env.GHA_SLURM_CACHE) : join(repoDir, '.cache', 'slurm');
 }
 
 /** Reads and checks one `cluster.json`; the error names the file and the invalid fields. */

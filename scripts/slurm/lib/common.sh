@@ -5,7 +5,8 @@
 
 SLURM_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$SLURM_SCRIPTS_DIR/../.." && pwd)"
-CACHE_DIR="${GHA_SLURM_CACHE:-$REPO_DIR/.cache/slurm}"
+# Absolute, because chroot clusters mount their state folder at the same path inside.
+CACHE_DIR="$(realpath -m "${GHA_SLURM_CACHE:-$REPO_DIR/.cache/slurm}")"
 ALL_VERSIONS=(22.05 24.11 26.05)
 
 # cluster_select needs rootfs_path.
