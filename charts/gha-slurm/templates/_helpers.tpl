@@ -64,6 +64,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (include "gha-slurm.componentName" (list . "data")) .Values.persistence.existingClaim }}
 {{- end }}
 
+{{/* Volume name of a cluster's Secret: cluster names may contain "_", which volume names may not. */}}
+{{- define "gha-slurm.clusterVolume" -}}
+{{- printf "cluster-%s" (sha256sum . | trunc 10) }}
+{{- end }}
+
 {{/* Paths where the Secrets are mounted; the rendered configuration points at them. */}}
 {{- define "gha-slurm.secretsDir" -}}/etc/gha-slurm/secrets{{- end }}
 
