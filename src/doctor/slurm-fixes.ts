@@ -3,7 +3,7 @@ import { SlurmApiError, SlurmTokenError } from '../slurm/errors.js';
 
 import { CheckTimeoutError } from './timeout.js';
 
-/** Says what to change after a failed call to a cluster, from the kind of failure. */
+/** Builds the fix for a failed call to a cluster from the kind of failure. */
 export function slurmFix(cluster: ClusterConfig, index: number, error: unknown, user?: string): string {
   const at = `clusters[${index}]`;
   if (error instanceof CheckTimeoutError) {

@@ -54,7 +54,7 @@ export async function checkCluster(
       try {
         await withTimeout(client.ping(user), timeoutMs);
         working.push(user);
-        // NOTE: slurmctld 22.05 answers ping and reads for a token whose user does not exist
+        // NOTE: slurmctld 22.05 accepts ping and reads with a token whose user does not exist
         // on the cluster, so this proves the key and the policy, not the user; such a
         // user fails only at submission.
         userResults.push({ name, status: 'OK', detail: `slurmrestd accepted a ${cluster.auth.type} token for ${user}` });
@@ -146,14 +146,14 @@ async function accountingChecks(
   user: string,
   timeoutMs: number,
 ): Promise<CheckResult[]> {
-  const wanted = pools.flatMap((pool) => [
+  const required = pools.flatMap((pool) => [
     ...(pool.account ? [{ pool, kind: 'account' as const, value: pool.account }] : []),
     ...(pool.qos ? [{ pool, kind: 'qos' as const, value: pool.qos }] : []),
   ]);
-  if (wanted.length === 0) return [];
+  if (required.length === 0) return [];
 
   const skip = (detail: string) =>
-    wanted.map(({ pool, kind }): CheckResult => ({ name: `pool ${pool.name}: ${kind === 'qos' ? 'QOS' : 'account'}`, status: 'SKIP', detail }));
+    required.map(({ pool, kind }): CheckResult => ({ name: `pool ${pool.name}: ${kind === 'qos' ? 'QOS' : 'account'}`, status: 'SKIP', detail }));
   if (!client.listAccounts || !client.listQos) {
     return skip(`the Slurm client cannot read accounts and QOS of ${cluster.name} (slurmdbd endpoints)`);
   }
@@ -172,7 +172,7 @@ async function accountingChecks(
     return skip(`accounts and QOS could not be read: ${messageOf(error)}`);
   }
 
-  return wanted.map(({ pool, kind, value }): CheckResult => {
+  return required.map(({ pool, kind, value }): CheckResult => {
     const label = kind === 'qos' ? 'QOS' : 'account';
     const name = `pool ${pool.name}: ${label}`;
     if (known[kind].includes(value)) return { name, status: 'OK', detail: `${label} ${value} exists on ${cluster.name}` };

@@ -38,7 +38,7 @@ export interface DoctorDependencies {
 export interface DoctorOptions {
   /** Replaces the real clients and `fetch`; each one left out is created from the configuration. */
   dependencies?: Partial<DoctorDependencies>;
-  /** Where the table is written; standard output when omitted. */
+  /** Receives the table text; it goes to standard output when omitted. */
   output?: (text: string) => void;
   /** Timeout of each check, in milliseconds. */
   checkTimeoutMs?: number;

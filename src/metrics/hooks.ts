@@ -1,7 +1,7 @@
 import { BoundedLabel, statusCodeLabel } from './labels.js';
 import type { Metrics } from './registry.js';
 
-/** What the Slurm client reports after each request to slurmrestd. */
+/** The event that the Slurm client reports after each request to slurmrestd. */
 export interface SlurmRequestEvent {
   cluster: string;
   /** The client's own operation name, for example `submit` or `getJob`. */
@@ -11,7 +11,7 @@ export interface SlurmRequestEvent {
   durationSeconds: number;
 }
 
-/** What the GitHub client reports after each request. */
+/** The event that the GitHub client reports after each request. */
 export interface GitHubRequestEvent {
   operation: string;
   /** HTTP status; undefined when no response arrived. */
@@ -44,9 +44,9 @@ const githubOperations = [
 ];
 
 /**
- * Creates the Slurm client's `onRequest` hook. Any HTTP answer marks the cluster
+ * Creates the Slurm client's `onRequest` hook. Any HTTP response marks the cluster
  * up, except 502 and 504, which slurmrestd (23.11 and later) returns when it cannot
- * reach slurmctld; no answer at all marks it down.
+ * reach slurmctld. A request without a response marks it down.
  */
 export function slurmRequestHook(metrics: Metrics, clusters: string[]): (event: SlurmRequestEvent) => void {
   const cluster = new BoundedLabel(clusters);

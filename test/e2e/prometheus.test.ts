@@ -65,7 +65,7 @@ async function startPrometheus(target: URL): Promise<PrometheusServer> {
   return { url, process: child, dir, log: () => log };
 }
 
-/** Runs an instant query; returns the value of each series keyed by its labels as JSON. */
+/** Runs an instant query and returns the value of each series in the result. */
 async function query(prometheus: PrometheusServer, promql: string): Promise<number[]> {
   const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
   const body = (await response.json()) as { status: string; error?: string; data: { result: { value: [number, string] }[] } };
