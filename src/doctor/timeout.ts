@@ -20,7 +20,12 @@ export async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promi
   }
 }
 
-/** Returns the message of an error of any kind. */
+/**
+ * Returns the message of an error of any kind. fetch reports only "fetch failed" and
+ * keeps the reason (for example `connect ECONNREFUSED`) in `cause`, so that is added.
+ */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message;
 }

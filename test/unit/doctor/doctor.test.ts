@@ -231,12 +231,15 @@ describe('callback check', () => {
   });
 
   it('fails when nothing listens', async () => {
-    const closed = 'http://127.0.0.1:1';
+    const unused = createServer();
+    await new Promise<void>((resolve) => unused.listen(0, '127.0.0.1', resolve));
+    const closed = `http://127.0.0.1:${(unused.address() as AddressInfo).port}`;
+    await new Promise((resolve) => unused.close(resolve));
     msw.use(http.get(`${closed}/healthz`, () => passthrough()));
     const result = find(await check(config({ callbackUrl: `${closed}/runners/jit-config` })), 'callback URL');
 
     expect(result.status).toBe('FAIL');
-    expect(result.detail).toMatch(/^GET http:\/\/127\.0\.0\.1:1\/healthz failed/);
+    expect(result.detail).toBe(`GET ${closed}/healthz failed: fetch failed (connect ECONNREFUSED ${closed.slice('http://'.length)})`);
     expect(result.fix).toMatch(/^start gha-slurm/);
   });
 });
