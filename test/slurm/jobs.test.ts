@@ -70,7 +70,7 @@ describe.each(clusters)('$name', (info) => {
   });
 
   it('cancels a running job', async () => {
-    const { jobId } = await client.submit('ci-alice', batchJob(info, 'sleep 300'));
+    const { jobId } = await client.submit('ci-alice', batchJob(info, 'sleep 120'));
     await waitForJob(client, 'ci-alice', jobId, (job) => job.state === 'RUNNING');
 
     await client.cancel('ci-alice', jobId);
@@ -84,27 +84,6 @@ describe.each(clusters)('$name', (info) => {
     await waitForJob(client, 'ci-alice', jobId);
 
     await expect(client.cancel('ci-alice', jobId)).resolves.toBeUndefined();
-  });
-
-  it('rejects a cancel by another user', async () => {
-    const { jobId } = await client.submit('ci-alice', batchJob(info, 'sleep 300'));
-
-    try {
-      const error = await client.cancel('ci-bob', jobId).then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
-
-      expect(error).toBeInstanceOf(SlurmApiError);
-      const apiError = error as SlurmApiError;
-      expect(apiError.failure).toBe('rejected');
-      expect(apiError.user).toBe('ci-bob');
-      expect(apiError.errors.length).toBeGreaterThan(0);
-      expect(apiError.message).toContain(apiError.errors[0]?.error ?? 'no Slurm text');
-      expect((await client.getJob('ci-alice', jobId))?.state).not.toBe('CANCELLED');
-    } finally {
-      await client.cancel('ci-alice', jobId);
-    }
   });
 
   it('returns undefined for an unknown job', async () => {
@@ -126,5 +105,29 @@ describe.each(clusters)('$name', (info) => {
     const partitions = await client.listPartitions('ci-alice');
 
     expect(partitions).toEqual(expect.arrayContaining(info.partitions.map((partition) => partition.name)));
+  });
+
+  it('rejects a cancel by another user', async () => {
+    // NOTE: kept last in this file and run against a RUNNING job: twice, slurmctld 24.11 and
+    // 26.05 stopped answering job RPCs right after a non-owner cancel of a just-submitted job.
+    const { jobId } = await client.submit('ci-alice', batchJob(info, 'sleep 120'));
+    await waitForJob(client, 'ci-alice', jobId, (job) => job.state === 'RUNNING');
+
+    try {
+      const error = await client.cancel('ci-bob', jobId).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+
+      expect(error).toBeInstanceOf(SlurmApiError);
+      const apiError = error as SlurmApiError;
+      expect(apiError.failure).toBe('rejected');
+      expect(apiError.user).toBe('ci-bob');
+      expect(apiError.errors.length).toBeGreaterThan(0);
+      expect(apiError.message).toContain(apiError.errors[0]?.error ?? 'no Slurm text');
+      expect((await client.getJob('ci-alice', jobId))?.state).not.toBe('CANCELLED');
+    } finally {
+      await client.cancel('ci-alice', jobId);
+    }
   });
 });

@@ -144,6 +144,17 @@ describe('requests', () => {
     expect(payload.sun).toBe('ci-bob');
   });
 
+  it('reuses one connection for successive requests', async () => {
+    serveVersion('v0.0.38');
+    const slurm = connect();
+
+    await slurm.ping('ci-alice');
+    await slurm.ping('ci-bob');
+
+    expect(daemon.requests).toHaveLength(4);
+    expect(daemon.connections()).toBe(1);
+  });
+
   it('sends the v0.0.38 submit body', async () => {
     serveVersion('v0.0.38');
     daemon.reply('POST /slurm/v0.0.38/job/submit', fixture('v0.0.38-submit'));

@@ -35,6 +35,8 @@ export function openapiListing(versions: string[]): FakeReply {
 export interface FakeSlurmrestd {
   url: string;
   requests: ReceivedRequest[];
+  /** The number of TCP connections accepted so far. */
+  connections(): number;
   /** Sets the reply for `METHOD /path` (path without query). */
   reply(route: string, reply: FakeReply | ((request: ReceivedRequest) => FakeReply)): void;
   close(): Promise<void>;
@@ -78,12 +80,17 @@ export async function startFakeSlurmrestd(): Promise<FakeSlurmrestd> {
     });
   });
 
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     reply: (route, reply) => {
       routes.set(route, reply);
     },
