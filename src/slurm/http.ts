@@ -70,7 +70,7 @@ export interface TransportErrorContext {
 /**
  * Converts an error thrown while sending a request or reading its reply into a
  * `SlurmApiError` that names the URL: `timeout` when the request timeout fired,
- * `unreachable` for everything else.
+ * `invalid-reply` when the reply was not JSON, `unreachable` for everything else.
  */
 export function transportError(error: unknown, context: TransportErrorContext): SlurmApiError {
   const details = { cluster: context.cluster, operation: context.operation, user: context.user, url: context.url, cause: error };
@@ -79,6 +79,13 @@ export function transportError(error: unknown, context: TransportErrorContext): 
       `slurmrestd of cluster ${context.cluster} did not reply to ${context.operation} at ${context.url} within ` +
         `${context.timeoutMs} ms; check that slurmctld responds, or raise requestTimeoutMs.`,
       { failure: 'timeout', ...details },
+    );
+  }
+  if (error instanceof SyntaxError) {
+    return new SlurmApiError(
+      `slurmrestd of cluster ${context.cluster} returned a reply to ${context.operation} at ${context.url} ` +
+        `that is not JSON (${error.message}); check that the URL points at slurmrestd and not at a proxy page.`,
+      { failure: 'invalid-reply', ...details },
     );
   }
   return new SlurmApiError(

@@ -390,6 +390,16 @@ describe('errors', () => {
     expect(error.message).toContain('ECONNREFUSED');
   });
 
+  it('rejects an operation reply that is not JSON', async () => {
+    serveVersion('v0.0.38');
+    daemon.reply('GET /slurm/v0.0.38/partitions', { status: 200, text: '<html>proxy login</html>' });
+
+    const error = await rejectionOf(connect().listPartitions('ci-alice'), SlurmApiError);
+
+    expect(error.failure).toBe('invalid-reply');
+    expect(error.message).toContain(`${daemon.url}/slurm/v0.0.38/partitions`);
+  });
+
   it('rejects a reply that is not JSON', async () => {
     daemon.reply('GET /openapi/v3', { status: 200, text: '<html>proxy login</html>' });
 
