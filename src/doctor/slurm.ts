@@ -25,8 +25,10 @@ function isClusterFailure(error: unknown): boolean {
 
 /**
  * Runs the checks of one cluster: a token per mapped user, slurmrestd and its
- * version, partitions, accounts and QOS. slurmrestd needs a token even to return
- * its version, so the first user's ping also discovers the version.
+ * version, partitions, accounts and QOS. Each user's token is tried with a list of
+ * partitions, a read that slurmctld authenticates; a ping is not enough, because
+ * slurmctld 24.11 answers it whatever the token. slurmrestd needs a token even to
+ * return its version, so the first user's request also discovers the version.
  */
 export async function checkCluster(
   config: Config,
@@ -48,15 +50,15 @@ export async function checkCluster(
     }
 
     const userResults: CheckResult[] = [];
-    const working: string[] = [];
+    const working: { user: string; partitions: string[] }[] = [];
     for (const [position, user] of users.entries()) {
       const name = `${prefix}: token for ${user}`;
       try {
-        await withTimeout(client.ping(user), timeoutMs);
-        working.push(user);
-        // NOTE: slurmctld 22.05 accepts ping and reads with a token whose user does not exist
-        // on the cluster, so this proves the key and the policy, not the user; such a
-        // user fails only at submission.
+        const partitions = await withTimeout(client.listPartitions(user), timeoutMs);
+        working.push({ user, partitions });
+        // NOTE: slurmctld 22.05 accepts reads with a token whose user does not exist on
+        // the cluster, so this proves the key and the policy, not the user; such a user
+        // fails only at submission.
         userResults.push({ name, status: 'OK', detail: `slurmrestd accepted a ${cluster.auth.type} token for ${user}` });
       } catch (error) {
         if (isClusterFailure(error)) {
@@ -67,8 +69,8 @@ export async function checkCluster(
       }
     }
 
-    const user = working[0];
-    if (user === undefined) {
+    const first = working[0];
+    if (first === undefined) {
       const detail = 'no mapped user could authenticate, so the version was not read';
       return [{ name: daemon, status: 'SKIP', detail }, ...userResults, ...skipRest(prefix, [], pools, 'no mapped user could authenticate')];
     }
@@ -76,8 +78,8 @@ export async function checkCluster(
     return [
       await versionCheck(client, cluster, index, timeoutMs),
       ...userResults,
-      ...(await partitionChecks(client, { config, cluster, index, pools, user, timeoutMs })),
-      ...(await accountingChecks(client, cluster, pools, user, timeoutMs)),
+      ...partitionChecks(config, cluster, pools, first.partitions),
+      ...(await accountingChecks(client, cluster, pools, first.user, timeoutMs)),
     ];
   } finally {
     await client.close().catch(() => undefined);
@@ -95,17 +97,8 @@ async function versionCheck(client: SlurmClient, cluster: ClusterConfig, index: 
   }
 }
 
-interface PartitionCheckContext {
-  config: Config;
-  cluster: ClusterConfig;
-  index: number;
-  pools: PoolConfig[];
-  user: string;
-  timeoutMs: number;
-}
-
-async function partitionChecks(client: SlurmClient, context: PartitionCheckContext): Promise<CheckResult[]> {
-  const { config, cluster, index, pools, user, timeoutMs } = context;
+/** Checks that every partition a pool names is among `partitions`; pools without one are skipped. */
+function partitionChecks(config: Config, cluster: ClusterConfig, pools: PoolConfig[], partitions: string[]): CheckResult[] {
   const named = pools.filter((pool) => pool.partition !== undefined);
   const unnamed = pools
     .filter((pool) => pool.partition === undefined)
@@ -114,15 +107,6 @@ async function partitionChecks(client: SlurmClient, context: PartitionCheckConte
       status: 'SKIP',
       detail: `no partition named; jobs go to the default partition of ${cluster.name}`,
     }));
-  if (named.length === 0) return unnamed;
-
-  let partitions: string[];
-  try {
-    partitions = await withTimeout(client.listPartitions(user), timeoutMs);
-  } catch (error) {
-    const fix = slurmFix(cluster, index, error, user);
-    return [...named.map((pool): CheckResult => ({ name: `pool ${pool.name}: partition`, status: 'FAIL', detail: messageOf(error), fix })), ...unnamed];
-  }
 
   const checked = named.map((pool): CheckResult => {
     const name = `pool ${pool.name}: partition`;

@@ -125,7 +125,7 @@ describe('GitHub checks', () => {
 describe('cluster checks', () => {
   it('skips the rest of an unreachable cluster', async () => {
     const unreachable = new SlurmApiError('connection refused', { failure: 'unreachable', cluster: 'hpc2', operation: 'version' });
-    const results = await check(config(), { hpc2: { ping: () => Promise.reject(unreachable) } });
+    const results = await check(config(), { hpc2: { authenticate: () => Promise.reject(unreachable) } });
 
     const version = find(results, 'cluster hpc2: slurmrestd');
     expect(version.status).toBe('FAIL');
@@ -136,12 +136,21 @@ describe('cluster checks', () => {
   });
 
   it('skips the version when no user authenticates', async () => {
-    const rejected = () => Promise.reject(new SlurmApiError('Authentication failure', { failure: 'auth', cluster: 'hpc2', operation: 'ping', status: 401 }));
-    const results = await check(config(), { hpc2: { ping: rejected } });
+    const rejected = () => Promise.reject(new SlurmApiError('Authentication failure', { failure: 'auth', cluster: 'hpc2', operation: 'listPartitions', status: 401 }));
+    const results = await check(config(), { hpc2: { authenticate: rejected } });
 
     expect(find(results, 'cluster hpc2: slurmrestd')).toMatchObject({ status: 'SKIP', detail: 'no mapped user could authenticate, so the version was not read' });
     expect(find(results, 'cluster hpc2: token for ci2').status).toBe('FAIL');
     expect(find(results, 'pool small: partition')).toMatchObject({ status: 'SKIP', detail: 'no mapped user could authenticate' });
+  });
+
+  it('treats HTTP 511 as a rejected token', async () => {
+    const rejected = () =>
+      Promise.reject(new SlurmApiError('no error text in the reply', { failure: 'rejected', cluster: 'hpc2', operation: 'listPartitions', status: 511 }));
+    const result = find(await check(config(), { hpc2: { authenticate: rejected } }), 'cluster hpc2: token for ci2');
+
+    expect(result.status).toBe('FAIL');
+    expect(result.fix).toMatch(/^slurmrestd rejected the token for user ci2: check that clusters\[1\]\.auth matches/);
   });
 
   it('fails a version that cannot be read', async () => {
@@ -162,9 +171,9 @@ describe('cluster checks', () => {
   it('fails a rejected token with the key fix', async () => {
     const rejected = (user: string) =>
       user === 'alice'
-        ? Promise.reject(new SlurmApiError('Authentication failure', { failure: 'auth', cluster: 'hpc1', operation: 'ping', status: 401 }))
+        ? Promise.reject(new SlurmApiError('Authentication failure', { failure: 'auth', cluster: 'hpc1', operation: 'listPartitions', status: 401 }))
         : Promise.resolve();
-    const results = await check(config(), { hpc1: { ping: rejected } });
+    const results = await check(config(), { hpc1: { authenticate: rejected } });
 
     const alice = find(results, 'cluster hpc1: token for alice');
     expect(alice.status).toBe('FAIL');
@@ -213,7 +222,7 @@ describe('cluster checks', () => {
   });
 
   it('fails a check that times out', async () => {
-    const results = await check(config(), { hpc2: { ping: () => new Promise(() => undefined) } }, 100);
+    const results = await check(config(), { hpc2: { authenticate: () => new Promise(() => undefined) } }, 100);
     const version = find(results, 'cluster hpc2: slurmrestd');
 
     expect(version).toMatchObject({ status: 'FAIL', detail: 'timed out after 100 ms' });

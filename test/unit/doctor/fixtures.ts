@@ -63,7 +63,8 @@ export function doctorConfig(overrides: { appId: number; privateKey: string; api
 /** How a fake cluster behaves; every field has a working default. */
 export interface FakeClusterBehaviour {
   version?: () => Promise<SlurmVersionInfo>;
-  ping?: (user: string) => Promise<void>;
+  /** Runs before every read as `user`; a rejection stands for slurmctld rejecting the token. */
+  authenticate?: (user: string) => Promise<void>;
   partitions?: string[];
   accounting?: { accounts: string[]; qos: string[] } | (() => Promise<never>);
 }
@@ -77,8 +78,11 @@ export function fakeSlurmClient(name: string, behaviour: FakeClusterBehaviour = 
   const client: SlurmClient & Partial<SlurmAccounting> = {
     cluster: name,
     version: behaviour.version ?? (async () => ({ release: '24.11.5', apiVersion: 'v0.0.42', servedApiVersions: ['v0.0.41', 'v0.0.42'] })),
-    ping: behaviour.ping ?? (async () => undefined),
-    listPartitions: async () => behaviour.partitions ?? ['batch', 'gpu'],
+    ping: async () => undefined,
+    listPartitions: async (user) => {
+      await behaviour.authenticate?.(user);
+      return behaviour.partitions ?? ['batch', 'gpu'];
+    },
     submit: unused,
     getJob: unused,
     listJobs: unused,
