@@ -105,8 +105,8 @@ export function currentJobDescription(job: JobDescription): CurrentJobDescriptio
 
 /**
  * Formats `since` as `now-<N>seconds`. In 24.11, v0.0.40 and v0.0.41 reject Unix
- * seconds in `update_time` ("Parsing of ... for timestamp failed"), while all
- * three of 24.11's versions take this form. Being relative, it also does not depend on the time
+ * seconds in `update_time` ("Parsing of ... for timestamp failed"), while this
+ * form works with v0.0.40 to v0.0.42 of 24.11 and with v0.0.45 of 26.05. Being relative, it also does not depend on the time
  * zone or clock of slurmrestd. N is rounded up, so the window never starts late.
  */
 export function relativeUpdateTime(since: Date, now: number = Date.now()): string {

@@ -53,7 +53,7 @@ function connect(overrides: Partial<ClusterConfig> = {}, options: Partial<SlurmC
   return client;
 }
 
-function serveVersion(version: 'v0.0.38' | 'v0.0.42', served: string[] = [version]): void {
+function serveVersion(version: 'v0.0.38' | 'v0.0.42' | 'v0.0.45', served: string[] = [version]): void {
   daemon.reply('GET /openapi/v3', openapiListing(served));
   daemon.reply(`GET /slurm/${version}/ping${version === 'v0.0.38' ? '' : '/'}`, fixture(`${version}-ping`));
 }
@@ -242,6 +242,13 @@ describe('jobs', () => {
     expect(await connect().getJob('ci-alice', 999)).toBeUndefined();
   });
 
+  it('returns undefined for an unknown job on v0.0.45', async () => {
+    serveVersion('v0.0.45');
+    daemon.reply('GET /slurm/v0.0.45/job/999999', fixture('v0.0.45-job-not-found'));
+
+    expect(await connect().getJob('ci-alice', 999_999)).toBeUndefined();
+  });
+
   it('normalises a job reply', async () => {
     serveVersion('v0.0.38');
     daemon.reply('GET /slurm/v0.0.38/job/1', fixture('v0.0.38-job-failed'));
@@ -284,6 +291,26 @@ describe('cancel', () => {
     daemon.reply('DELETE /slurm/v0.0.42/job/1', fixture('v0.0.42-cancel-already-done'));
 
     await expect(connect().cancel('ci-alice', 1)).resolves.toBeUndefined();
+  });
+
+  it('accepts a job that already ended on v0.0.45', async () => {
+    serveVersion('v0.0.45');
+    daemon.reply('DELETE /slurm/v0.0.45/job/29', fixture('v0.0.45-cancel-already-done'));
+
+    await expect(connect().cancel('ci-alice', 29)).resolves.toBeUndefined();
+  });
+
+  it('rejects a cancel whose status lists another error', async () => {
+    serveVersion('v0.0.45');
+    const reply = fixture('v0.0.45-cancel-already-done') as { status: number; body: { status: Array<{ error: Record<string, unknown> }> } };
+    reply.body.status[0]!.error = { string: 'Access/permission denied', code: 2002, message: 'Access/permission denied' };
+    daemon.reply('DELETE /slurm/v0.0.45/job/29', reply);
+
+    const error = await rejectionOf(connect().cancel('ci-bob', 29), SlurmApiError);
+
+    expect(error.status).toBe(200);
+    expect(error.errorNumber).toBe(2002);
+    expect(error.message).toContain('Access/permission denied');
   });
 
   it('accepts a job slurmctld no longer knows', async () => {

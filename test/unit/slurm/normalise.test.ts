@@ -9,7 +9,7 @@ function firstJob(name: string): JobReplyFields {
 }
 
 describe('normaliseJob', () => {
-  it.each(['v0.0.38-job-failed', 'v0.0.40-job-failed', 'v0.0.42-job-failed'])('reads the %s reply', (name) => {
+  it.each(['v0.0.38-job-failed', 'v0.0.40-job-failed', 'v0.0.42-job-failed', 'v0.0.45-job-failed'])('reads the %s reply', (name) => {
     const job = normaliseJob(firstJob(name));
 
     expect(job.jobId).toBeGreaterThan(0);
