@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 
 import { checkAlertMetrics, checkDashboard, renderAlerts, runPromtool, seriesNames } from './chart/monitoring.mjs';
 import { renderParameterTables, updateReadme } from './chart/readme.mjs';
-import { checkParams, checkTemplateReferences, mergeValues, validateValues } from './chart/values.mjs';
+import { checkParams, checkTemplateBlocks, checkTemplateReferences, mergeValues, validateValues } from './chart/values.mjs';
 
 const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +45,7 @@ export async function checkChart(chartDir = defaultChartDir, options = {}) {
     ...checkExampleValues(chartDir, values, schema),
     ...checkParams(values, valuesText),
     ...checkTemplateReferences(values, join(chartDir, 'templates')),
+    ...checkTemplateBlocks(join(chartDir, 'templates')),
     ...checkDashboard(read('files/dashboard.json'), names),
   ];
 

@@ -93,3 +93,36 @@ export function mergeValues(base, override) {
   }
   return merged;
 }
+
+const blockKeywords = new Set(['if', 'with', 'range', 'define', 'block']);
+
+/**
+ * Checks that every `if`, `with`, `range`, `define` and `block` action in the
+ * templates is closed by an `end`, and that no `end` or `else` stands alone.
+ * Helm itself is not needed, so this catches the most common template mistake here.
+ */
+export function checkTemplateBlocks(templatesDir) {
+  const problems = [];
+  for (const file of readdirSync(templatesDir).sort()) {
+    const text = readFileSync(join(templatesDir, file), 'utf8');
+    const open = [];
+    for (const match of text.matchAll(/\{\{-?\s*(\/\*[\s\S]*?\*\/|[^}]*?)\s*-?\}\}/g)) {
+      const action = match[1];
+      if (action.startsWith('/*')) continue;
+
+      const keyword = action.split(/\s+/)[0];
+      const line = text.slice(0, match.index).split('\n').length;
+      if (blockKeywords.has(keyword)) {
+        open.push({ keyword, line });
+      } else if (keyword === 'end' && open.pop() === undefined) {
+        problems.push(`templates/${file}:${line}: {{ end }} without an opening if, with, range or define`);
+      } else if (keyword === 'else' && open.length === 0) {
+        problems.push(`templates/${file}:${line}: {{ else }} outside an if, with or range`);
+      }
+    }
+    for (const block of open) {
+      problems.push(`templates/${file}:${block.line}: {{ ${block.keyword} }} is never closed with {{ end }}`);
+    }
+  }
+  return problems;
+}

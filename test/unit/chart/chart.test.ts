@@ -74,6 +74,20 @@ describe('chart check', () => {
     );
   });
 
+  it('rejects an unclosed template block', async () => {
+    edit('templates/pvc.yaml', (text) => text.replace(/\{\{- end \}\}\n$/, ''));
+    const problems = await checkChart(chartDir, { promtool: 'true' });
+
+    expect(problems).toContainEqual('templates/pvc.yaml:1: {{ if }} is never closed with {{ end }}');
+  });
+
+  it('rejects a stray end', async () => {
+    edit('templates/service.yaml', (text) => `${text}{{- end }}\n`);
+    const problems = await checkChart(chartDir, { promtool: 'true' });
+
+    expect(problems).toContainEqual(expect.stringMatching(/^templates\/service\.yaml:\d+: \{\{ end \}\} without an opening/));
+  });
+
   it('rejects a README out of date', async () => {
     edit('values.yaml', (text) => text.replace('size: 1Gi', 'size: 2Gi'));
     const problems = await checkChart(chartDir, { promtool: 'true' });
