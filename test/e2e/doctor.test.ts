@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,7 +17,6 @@ import { silentLogger } from '../../src/log.js';
 import { startService, type Service } from '../../src/main.js';
 import { createAppKey, createFakeGitHub, fakeGitHubUrl, rejectUnhandledExceptLoopback } from '../helpers/github.js';
 import { requiredClusters, type ClusterInfo } from '../helpers/clusters.js';
-import { freePort } from './support.js';
 
 const appId = 7070;
 const privateKey = createAppKey();
@@ -70,6 +70,15 @@ function baseConfig(port: number): Config {
     log: { level: 'info' },
     reconcileIntervalSeconds: 3600,
   };
+}
+
+/** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function find(results: CheckResult[], name: string): CheckResult {
