@@ -15,7 +15,7 @@ import type { SlurmClient } from './slurm/types.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
-/** What tests and embedders may replace when starting the service. */
+/** Replaceable parts of the service, for tests and embedders. */
 export interface ServiceOptions {
   logger?: Logger;
   /** The clock of dispatch decisions and launch tokens. */
@@ -44,7 +44,7 @@ export interface Service {
 /**
  * Starts gha-slurm: opens the store, creates a Slurm client per cluster and the
  * GitHub client, starts the listeners and the reconcile loop. The first
- * reconcile pass runs at once, which resumes whatever the store holds from
+ * reconcile pass runs at once, which resumes whatever the store contains from
  * before a restart.
  */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {

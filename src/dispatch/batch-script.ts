@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PoolConfig } from '../config/types.js';
 
-/** Where `runner/batch.sh` lies from this module, in the source tree and in `dist/`. */
+/** Candidate paths of `runner/batch.sh` relative to this module, in the source tree and in `dist/`. */
 const defaultScriptCandidates = ['../../runner/batch.sh', '../../../runner/batch.sh'].map((relative) =>
   fileURLToPath(new URL(relative, import.meta.url)),
 );

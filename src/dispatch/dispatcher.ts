@@ -19,11 +19,11 @@ export interface Dispatcher {
   processDelivery(deliveryId: string, body: string): Promise<void>;
   /** Applies one workflow job event. */
   handleEvent(event: WorkflowJobEvent): Promise<void>;
-  /** Answers a Slurm job's callback with its JIT runner configuration or a rejection. */
+  /** Returns the JIT runner configuration for a Slurm job's callback, or a rejection. */
   jitConfig(token: string, slurmJobId: number): Promise<CallbackResult>;
   /** Runs one reconcile pass over every pool and cluster; never rejects. */
   reconcile(): Promise<void>;
-  /** When each cluster last answered, for readiness. */
+  /** When each cluster last replied, for readiness. */
   readonly health: ClusterHealth;
   /** Resolves once every queued task has finished. */
   idle(): Promise<void>;

@@ -21,13 +21,13 @@ const webhookGraceMs = 60 * 1000;
 const endedCheckWindowMs = 60 * 60 * 1000;
 
 /**
- * One reconcile pass over a pool, run under the pool's lock. It compares the
- * store with Slurm, fails runners whose Slurm job ended before they took a
- * workflow job, finishes busy runners whose job ended, cancels again Slurm jobs
- * still active behind ended runners, removes idle runners past the pool's
- * `idleTimeoutSeconds`, and then balances the pool, which submits missing,
- * retried and stuck runners and cancels surplus ones. Each step reads the
- * store afresh, so a pass repeated or interrupted leaves the same result.
+ * Runs one reconcile pass over a pool, under the pool's lock. It compares the
+ * store with Slurm: runners whose Slurm job ended before they took a workflow
+ * job fail, and busy runners whose job ended are done. Slurm jobs still active
+ * behind ended runners are cancelled again. Idle runners past the pool's
+ * `idleTimeoutSeconds` are removed. Last, the pool is balanced, which submits
+ * missing, retried and stuck runners and cancels surplus ones. Each step reads
+ * the store afresh, so a pass repeated or interrupted leaves the same result.
  */
 export async function reconcilePool(context: DispatchContext, pool: PoolConfig, health: ClusterHealth): Promise<void> {
   await refreshFromSlurm(context, pool, health);

@@ -3,7 +3,7 @@ import type { CallbackResult } from '../dispatch/callback.js';
 import type { Logger } from '../log.js';
 import { HttpError, readRawBody } from './raw-body.js';
 
-/** What the callback route needs. */
+/** Dependencies of the callback route. */
 export interface CallbackRouteOptions {
   bodyLimitBytes: number;
   logger: Logger;

@@ -39,12 +39,3 @@ function tooLarge(limitBytes: number): HttpError {
   return new HttpError(413, `request body larger than ${limitBytes} bytes; raise server.bodyLimitBytes if such bodies are expected`);
 }
 
-/** Answers `HttpError`s as `{ error }` with their status, and any other error as a logged 500. */
-export function errorBody(ctx: Context, error: unknown): void {
-  if (error instanceof HttpError) {
-    ctx.status = error.status;
-    ctx.body = { error: error.message };
-    return;
-  }
-  throw error;
-}

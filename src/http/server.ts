@@ -10,7 +10,7 @@ import { callbackHandler, type CallbackRouteOptions } from './callback.js';
 import { healthHandler, metricsHandler, readinessHandler, type ReadinessSource } from './health.js';
 import { webhookHandler, type WebhookRouteOptions } from './webhooks.js';
 
-/** What the listeners serve. */
+/** Routes and dependencies of the listeners. */
 export interface HttpOptions {
   server: ServerConfig;
   logger: Logger;

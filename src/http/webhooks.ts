@@ -5,7 +5,7 @@ import type { Store } from '../store/types.js';
 import { HttpError, readRawBody } from './raw-body.js';
 import { isValidSignature } from './signature.js';
 
-/** What the webhook route needs. */
+/** Dependencies of the webhook route. */
 export interface WebhookRouteOptions {
   /** The App's webhook secret. */
   secret: string;
@@ -19,9 +19,9 @@ export interface WebhookRouteOptions {
 
 /**
  * Creates the `POST /github/webhooks` handler. It checks the signature on the raw
- * bytes before anything else, records `workflow_job` deliveries durably, answers
+ * bytes before anything else, records `workflow_job` deliveries durably, replies
  * 202 and processes them afterwards, because GitHub stops waiting after 10 seconds.
- * A delivery id seen before is answered 200 and has no second effect.
+ * A delivery id seen before gets 200 and has no second effect.
  */
 export function webhookHandler(options: WebhookRouteOptions) {
   return async (ctx: Context): Promise<void> => {
