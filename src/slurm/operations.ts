@@ -50,7 +50,19 @@ export function createOperations(context: OperationsContext): Operations {
     });
   };
 
-  return {
+  // Raises before any cancel request when slurmctld reports another owner; a job that the
+  // user cannot see is left to slurmctld to judge.
+  const assertOwner = async (user: string, jobId: number): Promise<void> => {
+    const job = await operations.getJob(user, jobId);
+    if (job === undefined || job.userName === '' || job.userName === user) return;
+    throw new SlurmApiError(
+      `Cannot cancel job ${jobId} on cluster ${cluster} as ${user}: the job belongs to ${job.userName}, ` +
+        'and only its owner may cancel it. Cancel it as that user.',
+      { failure: 'rejected', cluster, operation: 'cancel', user },
+    );
+  };
+
+  const operations: Operations = {
     async ping(user) {
       const adapter = await adapterFor(user);
       await run('ping', user, (call) => adapter.ping(call));
@@ -88,6 +100,7 @@ export function createOperations(context: OperationsContext): Operations {
     async cancel(user, jobId, signal) {
       const signalName = signal === undefined ? undefined : toSignalName(signal);
       const adapter = await adapterFor(user);
+      if (adapter.cancelChecksOwner) await assertOwner(user, jobId);
       try {
         const reply = await run('cancel', user, (call) => adapter.cancel(call, jobId, signalName));
         throwOnKillStatus(reply.body, { cluster, user, url: reply.url });
@@ -107,6 +120,7 @@ export function createOperations(context: OperationsContext): Operations {
         .filter((name): name is string => name !== undefined);
     },
   };
+  return operations;
 }
 
 /**

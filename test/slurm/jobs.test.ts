@@ -108,10 +108,9 @@ describe.each(clusters)('$name', (info) => {
   });
 
   it('rejects a cancel by another user', async () => {
-    // NOTE: kept last in this file and run against a RUNNING job: twice, slurmctld 24.11 and
-    // 26.05 stopped answering job RPCs right after a non-owner cancel of a just-submitted job.
     const { jobId } = await client.submit('ci-alice', batchJob(info, 'sleep 120'));
     await waitForJob(client, 'ci-alice', jobId, (job) => job.state === 'RUNNING');
+    const { apiVersion } = await client.version('ci-alice');
 
     try {
       const error = await client.cancel('ci-bob', jobId).then(
@@ -123,9 +122,15 @@ describe.each(clusters)('$name', (info) => {
       const apiError = error as SlurmApiError;
       expect(apiError.failure).toBe('rejected');
       expect(apiError.user).toBe('ci-bob');
-      expect(apiError.errors.length).toBeGreaterThan(0);
-      expect(apiError.message).toContain(apiError.errors[0]?.error ?? 'no Slurm text');
-      expect((await client.getJob('ci-alice', jobId))?.state).not.toBe('CANCELLED');
+      if (apiVersion === 'v0.0.38') {
+        // Slurm 22.05 answers with its own error.
+        expect(apiError.errors.length).toBeGreaterThan(0);
+        expect(apiError.message).toContain(apiError.errors[0]?.error ?? 'no Slurm text');
+      } else {
+        // From v0.0.40 the client rejects the cancel itself, because such a cancel deadlocked slurmctld.
+        expect(apiError.message).toContain('the job belongs to ci-alice');
+      }
+      expect((await client.getJob('ci-alice', jobId))?.state).toBe('RUNNING');
     } finally {
       await client.cancel('ci-alice', jobId);
     }

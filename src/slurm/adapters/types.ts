@@ -28,6 +28,8 @@ export interface AdapterOptions {
  */
 export interface VersionAdapter {
   readonly apiVersion: string;
+  /** Whether `cancel` must first check that the caller owns the job (see the v0.0.40+ adapter). */
+  readonly cancelChecksOwner: boolean;
   ping(call: AdapterCall): Promise<FetchResult>;
   submit(call: AdapterCall, job: JobDescription): Promise<FetchResult>;
   getJob(call: AdapterCall, jobId: number): Promise<FetchResult>;

@@ -47,6 +47,7 @@ export function createAdapterV0038(options: AdapterOptions): VersionAdapter {
 
   return {
     apiVersion: 'v0.0.38',
+    cancelChecksOwner: false,
     ping: (call) => client.GET('/slurm/v0.0.38/ping', { ...call }),
     submit: (call, job) =>
       client.POST('/slurm/v0.0.38/job/submit', { ...call, body: submitBodyV0038(job, options.extraJobFields) }),

@@ -288,6 +288,7 @@ describe('jobs', () => {
 describe('cancel', () => {
   it('accepts a job that already ended', async () => {
     serveVersion('v0.0.42');
+    daemon.reply('GET /slurm/v0.0.42/job/1', fixture('v0.0.42-job-failed'));
     daemon.reply('DELETE /slurm/v0.0.42/job/1', fixture('v0.0.42-cancel-already-done'));
 
     await expect(connect().cancel('ci-alice', 1)).resolves.toBeUndefined();
@@ -295,6 +296,7 @@ describe('cancel', () => {
 
   it('accepts a job that already ended on v0.0.45', async () => {
     serveVersion('v0.0.45');
+    daemon.reply('GET /slurm/v0.0.45/job/29', fixture('v0.0.45-job-failed'));
     daemon.reply('DELETE /slurm/v0.0.45/job/29', fixture('v0.0.45-cancel-already-done'));
 
     await expect(connect().cancel('ci-alice', 29)).resolves.toBeUndefined();
@@ -304,13 +306,25 @@ describe('cancel', () => {
     serveVersion('v0.0.45');
     const reply = fixture('v0.0.45-cancel-already-done') as { status: number; body: { status: Array<{ error: Record<string, unknown> }> } };
     reply.body.status[0]!.error = { string: 'Access/permission denied', code: 2002, message: 'Access/permission denied' };
+    daemon.reply('GET /slurm/v0.0.45/job/29', fixture('v0.0.45-job-failed'));
     daemon.reply('DELETE /slurm/v0.0.45/job/29', reply);
 
-    const error = await rejectionOf(connect().cancel('ci-bob', 29), SlurmApiError);
+    const error = await rejectionOf(connect().cancel('ci-alice', 29), SlurmApiError);
 
     expect(error.status).toBe(200);
     expect(error.errorNumber).toBe(2002);
     expect(error.message).toContain('Access/permission denied');
+  });
+
+  it('rejects a non-owner cancel before sending it', async () => {
+    serveVersion('v0.0.45');
+    daemon.reply('GET /slurm/v0.0.45/job/29', fixture('v0.0.45-job-failed'));
+
+    const error = await rejectionOf(connect().cancel('ci-bob', 29), SlurmApiError);
+
+    expect(error.failure).toBe('rejected');
+    expect(error.message).toContain('the job belongs to ci-alice');
+    expect(daemon.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
   });
 
   it('accepts a job slurmctld no longer knows', async () => {
@@ -334,6 +348,7 @@ describe('cancel', () => {
 
   it('sends a signal by its bare name', async () => {
     serveVersion('v0.0.42');
+    daemon.reply('GET /slurm/v0.0.42/job/7', fixture('v0.0.42-job-not-found'));
     daemon.reply('DELETE /slurm/v0.0.42/job/7', { status: 200, body: { status: [], errors: [], warnings: [] } });
 
     await connect().cancel('ci-alice', 7, 'SIGTERM');
