@@ -123,7 +123,7 @@ describe.each(clusters)('$name', (info) => {
       expect(apiError.failure).toBe('rejected');
       expect(apiError.user).toBe('ci-bob');
       if (apiVersion === 'v0.0.38') {
-        // Slurm 22.05 answers with its own error.
+        // Slurm 22.05 returns its own error.
         expect(apiError.errors.length).toBeGreaterThan(0);
         expect(apiError.message).toContain(apiError.errors[0]?.error ?? 'no Slurm text');
       } else {

@@ -2,7 +2,7 @@ import type { SlurmFetch } from '../http.js';
 import type { FetchResult } from '../reply.js';
 import type { JobDescription } from '../types.js';
 
-/** What every request of one call carries, spread into openapi-fetch's request options. */
+/** The request options of one call, spread into openapi-fetch's options of each request. */
 export interface AdapterCall {
   /** `X-SLURM-USER-NAME` and `X-SLURM-USER-TOKEN`. */
   headers: Record<string, string>;
@@ -11,7 +11,7 @@ export interface AdapterCall {
   fetch: SlurmFetch;
 }
 
-/** What an adapter needs to build its openapi-fetch client. */
+/** The settings from which an adapter builds its openapi-fetch client. */
 export interface AdapterOptions {
   /** slurmrestd base URL, without the `/slurm/vX` part. */
   baseUrl: string;
@@ -23,8 +23,8 @@ export interface AdapterOptions {
 /**
  * The requests of one API version. Each method builds the version's URL, query
  * and body, typed against that version's generated schema, and returns the raw
- * openapi-fetch result; `checkReply` and the normalisers read the replies, which
- * every version shapes alike enough.
+ * openapi-fetch result. `checkReply` and the normalisers read the replies of every
+ * version, because their shapes differ only in ways the readers handle.
  */
 export interface VersionAdapter {
   readonly apiVersion: string;
