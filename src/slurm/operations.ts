@@ -1,15 +1,11 @@
 import type { Logger } from '../log.js';
 import type { VersionAdapter } from './adapters/index.js';
 import type { CallRunner } from './call.js';
-import { SlurmApiError, type SlurmReplyError } from './errors.js';
+import { notOwnerError, throwOnKillStatus, toSignalName } from './cancel.js';
+import { SlurmApiError } from './errors.js';
 import { normaliseJob, readNumber, readText, type JobReplyFields } from './normalise.js';
-import { alreadyDoneError, describeEntries, invalidJobIdError } from './reply.js';
-import type { SlurmClient } from './types.js';
-
-/** The signal names that every supported API version accepts, without `SIG`. */
-export const jobSignals: ReadonlySet<string> = new Set([
-  'HUP', 'INT', 'QUIT', 'ABRT', 'KILL', 'ALRM', 'TERM', 'USR1', 'USR2', 'URG', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU',
-]);
+import { alreadyDoneError, invalidJobIdError } from './reply.js';
+import type { SlurmClient, SlurmJob } from './types.js';
 
 interface OperationsContext {
   cluster: string;
@@ -24,42 +20,17 @@ type Operations = Pick<SlurmClient, 'ping' | 'submit' | 'getJob' | 'listJobs' | 
 export function createOperations(context: OperationsContext): Operations {
   const { cluster, run, adapterFor, logger } = context;
 
-  const invalidReply = (operation: string, user: string, missing: string): SlurmApiError =>
-    new SlurmApiError(`slurmrestd of cluster ${cluster} returned a ${operation} reply without ${missing}.`, {
-      failure: 'invalid-reply',
-      cluster,
-      operation,
-      user,
-    });
-
-  const readJobs = (operation: string, user: string, body: Record<string, unknown> | undefined) => {
-    if (body === undefined) return [];
-    if (!Array.isArray(body.jobs)) throw invalidReply(operation, user, 'a jobs array');
-    return (body.jobs as JobReplyFields[]).map((job) => {
-      try {
-        return normaliseJob(job);
-      } catch (error) {
-        throw new SlurmApiError(`slurmrestd of cluster ${cluster} returned an unreadable job: ${(error as Error).message}`, {
-          failure: 'invalid-reply',
-          cluster,
-          operation,
-          user,
-          cause: error,
-        });
-      }
-    });
-  };
+  const invalidReply = (operation: string, user: string, missing: string) =>
+    invalidReplyError({ cluster, operation, user }, missing);
+  const readJobs = (operation: string, user: string, body: Record<string, unknown> | undefined) =>
+    readJobList({ cluster, operation, user }, body);
 
   // Raises before any cancel request when slurmctld reports another owner; a job that the
   // user cannot see is left to slurmctld to judge.
   const assertOwner = async (user: string, jobId: number): Promise<void> => {
     const job = await operations.getJob(user, jobId);
     if (job === undefined || job.userName === '' || job.userName === user) return;
-    throw new SlurmApiError(
-      `Cannot cancel job ${jobId} on cluster ${cluster} as ${user}: the job belongs to ${job.userName}, ` +
-        'and only its owner may cancel it. Cancel it as that user.',
-      { failure: 'rejected', cluster, operation: 'cancel', user },
-    );
+    throw notOwnerError(cluster, user, jobId, job.userName);
   };
 
   const operations: Operations = {
@@ -123,25 +94,6 @@ export function createOperations(context: OperationsContext): Operations {
   return operations;
 }
 
-/**
- * Raises the errors that v0.0.42 and later put in the `status[]` of a cancel
- * reply, with HTTP 200 and an empty `errors[]`, as a `SlurmApiError`.
- */
-function throwOnKillStatus(body: Record<string, unknown> | undefined, context: { cluster: string; user: string; url: string }): void {
-  if (!Array.isArray(body?.status)) return;
-  const errors: SlurmReplyError[] = [];
-  for (const entry of body.status as Array<{ error?: Record<string, unknown> }>) {
-    const errorNumber = readNumber(entry.error?.code);
-    if (errorNumber === undefined || errorNumber === 0) continue;
-    errors.push({ errorNumber, error: readText(entry.error?.string), description: readText(entry.error?.message) });
-  }
-  if (errors.length === 0) return;
-  throw new SlurmApiError(
-    `Slurm rejected cancel on cluster ${context.cluster} as ${context.user} (HTTP 200): ${describeEntries(errors)}.`,
-    { failure: 'rejected', operation: 'cancel', status: 200, errors, ...context },
-  );
-}
-
 function hasErrorNumber(error: unknown, errorNumber: number): boolean {
   return error instanceof SlurmApiError && error.errors.some((entry) => entry.errorNumber === errorNumber);
 }
@@ -150,11 +102,31 @@ function isUnknownJob(error: unknown): boolean {
   return error instanceof SlurmApiError && error.failure === 'rejected' && hasErrorNumber(error, invalidJobIdError);
 }
 
-/** Converts `SIGTERM`, `sigterm` or `TERM` into the name that slurmrestd accepts, `TERM`. */
-export function toSignalName(signal: string): string {
-  const name = signal.trim().toUpperCase().replace(/^SIG/, '');
-  if (!jobSignals.has(name)) {
-    throw new RangeError(`Unknown signal "${signal}"; use one of ${[...jobSignals].join(', ')}, with or without SIG.`);
-  }
-  return name;
+interface ReplyContext {
+  cluster: string;
+  operation: string;
+  user: string;
+}
+
+function invalidReplyError(context: ReplyContext, missing: string): SlurmApiError {
+  return new SlurmApiError(
+    `slurmrestd of cluster ${context.cluster} returned a ${context.operation} reply without ${missing}.`,
+    { failure: 'invalid-reply', ...context },
+  );
+}
+
+/** Normalises the `jobs[]` of a reply; an empty (304) reply lists no jobs. */
+function readJobList(context: ReplyContext, body: Record<string, unknown> | undefined): SlurmJob[] {
+  if (body === undefined) return [];
+  if (!Array.isArray(body.jobs)) throw invalidReplyError(context, 'a jobs array');
+  return (body.jobs as JobReplyFields[]).map((job) => {
+    try {
+      return normaliseJob(job);
+    } catch (error) {
+      throw new SlurmApiError(
+        `slurmrestd of cluster ${context.cluster} returned an unreadable job: ${(error as Error).message}`,
+        { failure: 'invalid-reply', ...context, cause: error },
+      );
+    }
+  });
 }
