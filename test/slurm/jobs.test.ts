@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { supportedApiVersions } from '../../src/slurm/adapters/index.js';
@@ -22,8 +24,11 @@ describe.each(cases)('$info.name with $apiVersion', ({ info, apiVersion }) => {
   clients.push(client);
 
   it('runs a job as the submitting user', async () => {
-    const job = batchJob(info, 'echo "value=$GHA_SLURM_TEST_VALUE"\nid -un', {
+    const stderr = `/tmp/gha-slurm-test-${randomUUID()}.err`;
+    const job = batchJob(info, 'echo "value=$GHA_SLURM_TEST_VALUE"\necho "to stderr" >&2\nid -un', {
       environment: { PATH: '/usr/bin:/bin', GHA_SLURM_TEST_VALUE: 'hello world' },
+      stderr,
+      nodes: 1,
       cpusPerTask: 2,
       memoryMb: 100,
       timeLimitMinutes: 7,
@@ -33,6 +38,7 @@ describe.each(cases)('$info.name with $apiVersion', ({ info, apiVersion }) => {
     const { jobId } = await client.submit('ci-alice', job);
     const ended = await waitForJob(client, 'ci-alice', jobId);
     const output = await readOutput(info, job.stdout);
+    const errors = await readOutput(info, stderr);
 
     expect(ended.state).toBe('COMPLETED');
     expect(ended.exitCode).toBe(0);
@@ -44,6 +50,8 @@ describe.each(cases)('$info.name with $apiVersion', ({ info, apiVersion }) => {
     expect(ended.comment).toBe(`gha-slurm test ${apiVersion}`);
     expect(output).toContain('value=hello world');
     expect(output.trim().split('\n').at(-1)).toBe('ci-alice');
+    expect(errors).toBe('to stderr\n');
+    expect(ended.nodes).toBe('localhost');
   });
 
   it('reports a non-zero exit code', async () => {
