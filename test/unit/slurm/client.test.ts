@@ -89,6 +89,13 @@ describe('version discovery', () => {
     expect(daemon.requests[0]?.headers['x-slurm-user-name']).toBe('ci-alice');
   });
 
+  it('needs a user when the mapping is a predicate', async () => {
+    serveVersion('v0.0.38');
+
+    await expect(connect({}, { allowedUsers: () => true }).version()).rejects.toThrow(/pass the user to discover it as/);
+    expect(daemon.requests).toHaveLength(0);
+  });
+
   it('discovers once for many calls', async () => {
     serveVersion('v0.0.38');
     daemon.reply('GET /slurm/v0.0.38/partitions', { status: 200, body: { errors: [], partitions: [{ name: 'debug' }] } });
