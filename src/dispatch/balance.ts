@@ -87,7 +87,8 @@ function requestMissing(context: DispatchContext, pool: PoolConfig, queued: Work
   for (const job of uncovered) {
     const log = logger.child({ workflowJobId: job.workflowJobId, repository: job.repository, pool: pool.name });
     if (live >= pool.maxRunners) {
-      log.info({ maxRunners: pool.maxRunners }, 'pool at maxRunners; the workflow job waits for a free slot');
+      // Debug, because every reconcile pass repeats this while the pool is full.
+      log.debug({ maxRunners: pool.maxRunners }, 'pool at maxRunners; the workflow job waits for a free slot');
       return;
     }
 
@@ -98,7 +99,7 @@ function requestMissing(context: DispatchContext, pool: PoolConfig, queued: Work
     }
     const access = decideAccess(context.config, job.repository, pool);
     if (!access.allowed) {
-      log.info({ reason: access.reason }, 'workflow job no longer allowed on this pool; no runner requested');
+      log.debug({ reason: access.reason }, 'workflow job no longer allowed on this pool; no runner requested');
       continue;
     }
 

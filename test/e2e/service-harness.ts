@@ -23,7 +23,8 @@ import {
   type WorkflowJobAction,
   type WorkflowJobOverrides,
 } from '../helpers/github.js';
-import { freePort, installRunnerDir, loadCluster, waitFor, type ClusterInfo, type RunnerDir } from './support.js';
+import type { ClusterInfo } from '../helpers/clusters.js';
+import { freePort, installRunnerDir, waitFor, type RunnerDir } from './support.js';
 
 export const webhookSecret = 'e2e-webhook-secret';
 export const repository = 'octo-org/app';
@@ -69,9 +70,8 @@ function clusterConfig(cluster: ClusterInfo): ClusterConfig {
   };
 }
 
-/** Starts the service for the cluster of `version`; throws when that cluster is missing. */
-export async function startHarness(version: string): Promise<Harness> {
-  const cluster = loadCluster(version);
+/** Starts the service for `cluster`. */
+export async function startHarness(cluster: ClusterInfo): Promise<Harness> {
   const runnerDir = installRunnerDir(cluster);
   const stateDir = mkdtempSync(join(tmpdir(), 'gha-slurm-e2e-store-'));
   const port = await freePort();

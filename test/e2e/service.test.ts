@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLaunchToken } from '../../src/dispatch/launch-token.js';
 import { signedWorkflowJob } from '../helpers/github.js';
 import { repository, startHarness, webhookSecret, type Harness } from './service-harness.js';
-import { slurmVersions, waitFor } from './support.js';
+import { requiredClusters } from '../helpers/clusters.js';
+import { waitFor } from './support.js';
 
-const versions = process.env.GHA_SLURM_E2E_VERSIONS?.split(',') ?? [...slurmVersions];
+// Throws when a required cluster is not running, so the file fails instead of skipping.
+const clusters = requiredClusters();
 let nextJobId = 910_000;
 
 /** Returns a workflow job id that no other test in this file uses. */
@@ -13,11 +15,11 @@ function newJobId(): number {
   return nextJobId;
 }
 
-describe.each(versions)('service on Slurm %s', (version) => {
+describe.each(clusters.map((cluster) => ({ cluster, version: cluster.version })))('service on Slurm $version', ({ cluster }) => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness(version);
+    harness = await startHarness(cluster);
   });
 
   afterAll(async () => {

@@ -1,41 +1,12 @@
 /**
- * What the end-to-end tests share: the real clusters' descriptions, a runner
- * directory with a stand-in `run.sh` inside a cluster's root, and bounded waits.
+ * What the end-to-end tests share: a runner directory with a stand-in `run.sh`
+ * inside a cluster's root, and bounded waits.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-
-/** The Slurm releases every end-to-end test runs against. */
-export const slurmVersions = ['22.05', '24.11', '26.05'] as const;
-
-/** The parts of `.cache/slurm/<version>/cluster.json` (written by `npm run slurm:up`) that these tests use. */
-export interface ClusterInfo {
-  name: string;
-  version: string;
-  url: string;
-  jwtKeyFile: string;
-  slurmUser: string;
-  users: string[];
-  /** Where the cluster's compute node sees `/`: the host root, or a chroot folder. */
-  rootDir: string;
-  partitions: { name: string; default: boolean; maxTimeMinutes: number }[];
-}
-
-const cacheDir = join(import.meta.dirname, '../../.cache/slurm');
-
-/**
- * Reads the description of the cluster of `version`, and throws when it is
- * missing so that a test fails rather than skips.
- */
-export function loadCluster(version: string): ClusterInfo {
-  const file = join(cacheDir, version, 'cluster.json');
-  if (!existsSync(file)) {
-    throw new Error(`Slurm ${version} cluster not found: ${file} is missing; start the clusters with npm run slurm:up`);
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as ClusterInfo;
-}
+import { hostPath as nodeToHostPath, type ClusterInfo } from '../helpers/clusters.js';
 
 /** A runner directory as the compute node sees it, and where the test reads it on this machine. */
 export interface RunnerDir {
@@ -54,7 +25,7 @@ export interface RunnerDir {
  */
 export function installRunnerDir(cluster: ClusterInfo): RunnerDir {
   const jobPath = `/tmp/gha-slurm-e2e-${randomUUID()}`;
-  const hostPath = join(cluster.rootDir, jobPath);
+  const hostPath = nodeToHostPath(cluster, jobPath);
   mkdirSync(join(hostPath, 'received'), { recursive: true });
   mkdirSync(join(hostPath, 'work'), { recursive: true });
   writeFileSync(
