@@ -55,7 +55,8 @@ export async function issueJitConfig(context: DispatchContext, runnerId: string,
     observer.callback(rejection.outcome);
     log.info({ status: rejection.status, outcome: rejection.outcome }, 'callback rejected');
     if (rejection.outcome === 'not-needed' && runner && pendingStates.includes(runner.state)) {
-      await cancelRunner(context, { ...runner, slurmJobId }, 'not-needed');
+      // The stored job id, never the reported one, so a token cannot cancel another job.
+      await cancelRunner(context, runner, 'not-needed');
     }
     return rejection;
   }

@@ -248,6 +248,27 @@ describe('callback', () => {
     expect(harness.github.created).toHaveLength(0);
   });
 
+  it('rejects a surplus runner with 410 and cancels it', async () => {
+    const harness = testContext();
+    await harness.dispatcher.handleEvent(jobEvent('queued', 1));
+    await callBack(harness, 'runner-1');
+    harness.store.insertRunner({
+      ...harness.store.getRunner('runner-1')!,
+      id: 'stray',
+      state: 'submitted',
+      slurmJobId: 555,
+      runnerName: undefined,
+      githubRunnerId: undefined,
+    });
+
+    const result = await callBack(harness, 'stray');
+
+    expect(result.status).toBe(410);
+    expect(harness.store.getRunner('stray')).toMatchObject({ state: 'cancelled', endReason: 'not-needed' });
+    expect(harness.slurm.cancels).toEqual([555]);
+    expect(harness.github.created).toHaveLength(1);
+  });
+
   it('keeps the token usable after a GitHub failure', async () => {
     const harness = testContext();
     await harness.dispatcher.handleEvent(jobEvent('queued', 1));
