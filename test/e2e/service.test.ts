@@ -15,7 +15,7 @@ function newJobId(): number {
   return nextJobId;
 }
 
-describe.each(clusters.map((cluster) => ({ cluster, version: cluster.version })))('service on Slurm $version', ({ cluster }) => {
+describe.each(clusters.map((cluster) => [cluster.version, cluster] as const))('service on Slurm %s', (_version, cluster) => {
   let harness: Harness;
 
   beforeAll(async () => {
