@@ -12,6 +12,8 @@ import type { RunnerRecord } from '../../src/dispatch/types.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { startService, type Service } from '../../src/main.js';
 import { createSlurmClient } from '../../src/slurm/index.js';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
 import type { SlurmClient } from '../../src/slurm/types.js';
 import {
   createAppKey,
@@ -40,6 +42,11 @@ export interface Harness {
   runnerDir: RunnerDir;
   /** Signs and posts a workflow_job delivery; returns the HTTP status and the delivery id. */
   deliver(action: WorkflowJobAction, overrides: WorkflowJobOverrides, deliveryId?: string): Promise<{ status: number; deliveryId: string }>;
+  /**
+   * Stops the service, lets `whileStopped` change its store file, and starts it
+   * again with the same config, as after a crash or an upgrade.
+   */
+  restart(whileStopped: (store: Store) => void | Promise<void>): Promise<void>;
   /** Waits for the runner requested for `workflowJobId` to reach `state`. */
   runnerFor(workflowJobId: number, state: RunnerRecord['state']): Promise<RunnerRecord>;
   stop(): Promise<void>;
@@ -103,7 +110,8 @@ export async function startHarness(cluster: ClusterInfo): Promise<Harness> {
     reconcileIntervalSeconds: 2,
   };
   const logger = process.env.GHA_SLURM_E2E_LOG ? createLogger('debug') : silentLogger();
-  const service = await startService(config, { logger, backoff: { baseSeconds: 1, maxSeconds: 4 } });
+  const serviceOptions = { logger, backoff: { baseSeconds: 1, maxSeconds: 4 } };
+  let service = await startService(config, serviceOptions);
   const slurm = createSlurmClient({ cluster: clusterConfig(cluster), allowedUsers: new Set(cluster.users) });
 
   const deliver: Harness['deliver'] = async (action, overrides, deliveryId) => {
@@ -118,6 +126,17 @@ export async function startHarness(cluster: ClusterInfo): Promise<Harness> {
       service.store.listRunners({ requestedFor: workflowJobId }).find((runner) => runner.state === state),
     );
 
+  const restart: Harness['restart'] = async (whileStopped) => {
+    await service.close();
+    const store = openStore(config.store.path);
+    try {
+      await whileStopped(store);
+    } finally {
+      store.close();
+    }
+    service = await startService(config, serviceOptions);
+  };
+
   const stop = async () => {
     for (const runner of service.store.listRunners({})) {
       if (runner.slurmJobId !== undefined) {
@@ -131,5 +150,18 @@ export async function startHarness(cluster: ClusterInfo): Promise<Harness> {
     rmSync(runnerDir.hostPath, { recursive: true, force: true });
   };
 
-  return { cluster, config, service, github, slurm, runnerDir, deliver, runnerFor, stop };
+  return {
+    cluster,
+    config,
+    get service() {
+      return service;
+    },
+    github,
+    slurm,
+    runnerDir,
+    deliver,
+    restart,
+    runnerFor,
+    stop,
+  };
 }

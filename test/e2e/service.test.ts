@@ -7,7 +7,8 @@ import { waitFor } from './support.js';
 
 // Throws when a required cluster is not running, so the file fails instead of skipping.
 const clusters = requiredClusters();
-let nextJobId = 910_000;
+// Random per run, because slurmctld still lists the jobs of earlier runs for MinJobAge (300 s by default).
+let nextJobId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
 
 /** Returns a workflow job id that no other test in this file uses. */
 function newJobId(): number {
@@ -163,6 +164,21 @@ describe.each(clusters.map((cluster) => [cluster.version, cluster] as const))('s
     expect(response.status).toBe(409);
     await harness.deliver('completed', { workflowJobId, labels: ['self-hosted', 'slow'], runnerName: null, conclusion: 'cancelled' });
     await harness.runnerFor(workflowJobId, 'cancelled');
+  });
+
+  it('resumes a recorded delivery after a restart', async () => {
+    const workflowJobId = newJobId();
+    const delivery = await signedWorkflowJob('queued', webhookSecret, { repository, workflowJobId, labels: ['self-hosted', 'linux'] });
+
+    await harness.restart((store) => {
+      store.recordDelivery({ deliveryId: delivery.deliveryId, event: 'workflow_job', action: 'queued', receivedAt: new Date(), body: delivery.body });
+    });
+    const runner = await harness.runnerFor(workflowJobId, 'configured');
+
+    expect(runner.slurmJobId).toBeDefined();
+    expect(harness.service.store.unprocessedDeliveries()).toEqual([]);
+    await harness.deliver('completed', { workflowJobId, labels: ['self-hosted', 'linux'], runnerName: runner.runnerName!, conclusion: 'success' });
+    await harness.runnerFor(workflowJobId, 'done');
   });
 
   it('retries GitHub 5xx and rate limits without losing the runner', async () => {
