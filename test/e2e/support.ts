@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hostPath as nodeToHostPath, type ClusterInfo } from '../helpers/clusters.js';
 
-/** A runner directory as the compute node sees it, and where the test reads it on this machine. */
+/** A runner directory inside the node, and the same directory on this machine. */
 export interface RunnerDir {
-  /** The directory that holds `run.sh`, as the job sees it. */
+  /** The directory that contains `run.sh`, as a path inside the node. */
   jobPath: string;
   /** The same directory on this machine. */
   hostPath: string;

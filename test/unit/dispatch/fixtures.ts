@@ -148,7 +148,7 @@ export function countingObserver(): DispatchObserver & { counts: Map<string, num
   };
 }
 
-/** A dispatch context on a real in-memory store, fakes of the Slurm and GitHub interfaces and a settable clock. */
+/** Creates a dispatch context on a real in-memory store, with stand-ins for Slurm and GitHub and a settable clock. */
 export function testContext(config = testConfig()) {
   const slurm = new FakeSlurm();
   const github = new FakeRegistry();
