@@ -40,7 +40,13 @@ export async function balancePool(context: DispatchContext, pool: PoolConfig, re
   await submitDue(context, pool);
 }
 
-/** Returns the set of workflow jobs a runner registered for `repository` may take. */
+/**
+ * Returns the group of workflow jobs that a runner registered for `repository` may take.
+ *
+ * NOTE: with organisation-scoped runners, a runner started as the cluster user of
+ * one repository may take a job of another repository in the same organisation.
+ * Map every repository of an organisation to the same cluster user in that case.
+ */
 export function coverageGroup(context: DispatchContext, repository: string): string {
   const name = repository.toLowerCase();
   return context.config.github.runnerScope === 'organization' ? name.split('/')[0]! : name;

@@ -7,6 +7,10 @@ const impliedLabel = 'self-hosted';
  * a runner must carry every label the job requests. Every pool carries
  * `self-hosted`, labels compare case-insensitively, the pool with the most labels
  * wins and config order breaks ties. Returns undefined when no pool matches.
+ *
+ * NOTE: a job that requests only common labels (`linux`) goes to the matching
+ * pool with the most labels, which may be a GPU pool. Give every pool a label
+ * of its own that jobs request, so that plain jobs do not land on special nodes.
  */
 export function matchPool(labels: readonly string[], pools: readonly PoolConfig[]): PoolConfig | undefined {
   const requested = new Set(labels.map((label) => label.trim().toLowerCase()));
