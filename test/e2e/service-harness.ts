@@ -25,7 +25,7 @@ import {
   type WorkflowJobAction,
   type WorkflowJobOverrides,
 } from '../helpers/github.js';
-import type { ClusterInfo } from '../helpers/clusters.js';
+import { requiredClusters, type ClusterInfo } from '../helpers/clusters.js';
 import { freePort, installRunnerDir, waitFor, type RunnerDir } from './support.js';
 
 export const webhookSecret = 'e2e-webhook-secret';
@@ -77,8 +77,12 @@ function clusterConfig(cluster: ClusterInfo): ClusterConfig {
   };
 }
 
-/** Starts the service for `cluster`. */
-export async function startHarness(cluster: ClusterInfo): Promise<Harness> {
+/**
+ * Starts the service for `target`: a cluster, or the version of a running one.
+ * Throws when that version is not running.
+ */
+export async function startHarness(target: ClusterInfo | string): Promise<Harness> {
+  const cluster = typeof target === 'string' ? requiredClusters({ ...process.env, GHA_SLURM_VERSIONS: target })[0]! : target;
   const runnerDir = installRunnerDir(cluster);
   const stateDir = mkdtempSync(join(tmpdir(), 'gha-slurm-e2e-store-'));
   const port = await freePort();
