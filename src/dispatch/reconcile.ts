@@ -38,7 +38,7 @@ export async function reconcilePool(context: DispatchContext, pool: PoolConfig, 
 async function refreshFromSlurm(context: DispatchContext, pool: PoolConfig, health: ClusterHealth): Promise<void> {
   const now = context.now().getTime();
   const runners = context.store
-    .listRunners({ pool: pool.name, states: ['submitted', 'configured', 'busy', 'cancelled', 'failed', 'done'] })
+    .listRunners({ pool: pool.name, states: ['submitted', 'configured', 'busy', 'cancelled', 'failed'] })
     .filter((runner) => runner.slurmJobId !== undefined)
     .filter((runner) => !runner.endedAt || now - runner.endedAt.getTime() < endedCheckWindowMs);
 
