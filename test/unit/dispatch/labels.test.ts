@@ -11,13 +11,14 @@ const pools = [
 
 describe('matchPool', () => {
   it.each([
-    { labels: ['self-hosted', 'linux', 'x64'], expected: 'gpu', why: 'most labels wins among supersets' },
+    { labels: ['self-hosted', 'linux', 'x64'], expected: 'cpu', why: 'fewest extra labels wins' },
+    { labels: ['self-hosted', 'linux'], expected: 'cpu', why: 'config order breaks a tie in size' },
     { labels: ['self-hosted', 'linux', 'x64', 'gpu'], expected: 'gpu', why: 'config order breaks a tie' },
     { labels: ['self-hosted', 'linux', 'arm64'], expected: 'arm', why: 'only one pool carries arm64' },
     { labels: ['linux', 'arm64'], expected: 'arm', why: 'self-hosted may be left out' },
     { labels: ['Self-Hosted', 'LINUX', 'ARM64'], expected: 'arm', why: 'labels compare case-insensitively' },
-    { labels: ['self-hosted'], expected: 'gpu', why: 'self-hosted alone fits every pool' },
-    { labels: [], expected: 'gpu', why: 'no labels fits every pool' },
+    { labels: ['self-hosted'], expected: 'cpu', why: 'self-hosted alone fits the smallest pool' },
+    { labels: [], expected: 'cpu', why: 'no labels fits the smallest pool' },
     { labels: ['self-hosted', 'linux', 'windows'], expected: undefined, why: 'no pool carries windows' },
     { labels: ['ubuntu-latest'], expected: undefined, why: 'GitHub-hosted labels match nothing' },
   ])('$why', ({ labels, expected }) => {
