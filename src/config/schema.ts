@@ -31,6 +31,8 @@ export const defaults = {
   workDir: '/tmp/gha-slurm-%u',
   maxAttempts: 3,
   storePath: 'gha-slurm.db',
+  /** Days that finished deliveries, workflow jobs and runners stay in the store. */
+  retentionDays: 14,
   webhookListener: { host: '0.0.0.0', port: 8080 },
   internalListener: { host: '0.0.0.0', port: 9090 },
   /** workflow_job payloads are a few kilobytes; GitHub caps any payload at 25 MB. */
@@ -161,7 +163,12 @@ export function configSchema(context: LoadContext) {
       workDir: z.string().min(1).default(defaults.workDir),
       maxAttempts: positiveInt().default(defaults.maxAttempts),
     }),
-    store: z.strictObject({ path: path(context).prefault(defaults.storePath) }).prefault({}),
+    store: z
+      .strictObject({
+        path: path(context).prefault(defaults.storePath),
+        retentionDays: positiveInt().default(defaults.retentionDays),
+      })
+      .prefault({}),
     server: z
       .strictObject({
         webhook: listener(defaults.webhookListener).prefault({}),

@@ -107,7 +107,15 @@ export interface Config {
   pools: PoolConfig[];
   access: AccessRule[];
   runner: RunnerConfig;
-  store: { path: string };
+  store: {
+    path: string;
+    /**
+     * Days that finished deliveries, workflow jobs and runners are kept before the
+     * hourly prune deletes them. The loader always sets it; configs built in code
+     * may omit it to get the default of 14.
+     */
+    retentionDays?: number;
+  };
   server: ServerConfig;
   log: { level: LogLevel };
   /** How often the reconcile loop runs, in seconds. */

@@ -2,6 +2,7 @@ import { clusterUserFor } from '../config/access.js';
 import { authenticateCallback, issueJitConfig, type CallbackResult } from './callback.js';
 import { ClusterHealth } from './cluster-health.js';
 import { handleCompleted } from './completed.js';
+import { createStorePruner } from './housekeeping.js';
 import type { DispatchContext } from './context.js';
 import { handleInProgress } from './in-progress.js';
 import { matchPool } from './labels.js';
@@ -21,7 +22,7 @@ export interface Dispatcher {
   handleEvent(event: WorkflowJobEvent): Promise<void>;
   /** Returns the JIT runner configuration for a Slurm job's callback, or a rejection. */
   jitConfig(token: string, slurmJobId: number): Promise<CallbackResult>;
-  /** Runs one reconcile pass over every pool and cluster; never rejects. */
+  /** Runs one reconcile pass over every pool and cluster, then prunes the store if an hour has passed; never rejects. */
   reconcile(): Promise<void>;
   /** When each cluster last replied, for readiness. */
   readonly health: ClusterHealth;
@@ -34,6 +35,7 @@ export function createDispatcher(context: DispatchContext, parseDelivery: Delive
   const lock = new KeyedSerializer();
   const health = new ClusterHealth(context.config.clusters.map((cluster) => cluster.name));
   const inFlight = new Set<string>();
+  const pruneStore = createStorePruner(context);
 
   const poolOf = (event: WorkflowJobEvent): string => {
     const known = context.store.getWorkflowJob(event.workflowJobId)?.pool;
@@ -92,6 +94,7 @@ export function createDispatcher(context: DispatchContext, parseDelivery: Delive
         context.logger.error({ err: error, pool: pool.name }, 'reconcile of pool failed');
       }
     }
+    pruneStore();
   };
 
   return { processDelivery, handleEvent, jitConfig, reconcile, health, idle: () => lock.idle() };
