@@ -36,7 +36,14 @@ export function parseConfig(text: string, options: { env: NodeJS.ProcessEnv; bas
     throw new ConfigError(source, problems);
   }
 
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // toJS() throws when aliases expand past its limit (an alias bomb).
+    raw = document.toJS() ?? {};
+  } catch (error) {
+    const message = `invalid YAML: ${(error as Error).message}; write the values out instead of repeating aliases`;
+    throw new ConfigError(source, [{ path: '', message }], { cause: error });
+  }
   const result = configSchema({ env: options.env, baseDir: options.baseDir }).safeParse(raw);
   if (!result.success) {
     throw new ConfigError(source, result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
@@ -102,6 +109,9 @@ function describeValue(value: unknown): string {
   }
   if (value === null) {
     return 'empty';
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value);
   }
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -103,7 +103,8 @@ function clusterSchema(context: LoadContext) {
     auth,
     slurmUser: posixUser().default(defaults.slurmUser),
     tokenLifetimeSeconds: positiveInt().default(defaults.tokenLifetimeSeconds),
-    requestTimeoutMs: positiveInt().default(defaults.requestTimeoutMs),
+    // Node timers take at most 2^31 - 1 ms and fire at once or throw beyond that, so the limit is an hour.
+    requestTimeoutMs: positiveInt().max(3_600_000).default(defaults.requestTimeoutMs),
   });
 }
 
@@ -179,7 +180,8 @@ export function configSchema(context: LoadContext) {
     log: z
       .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(defaults.logLevel) })
       .prefault({}),
-    reconcileIntervalSeconds: positiveInt().default(defaults.reconcileIntervalSeconds),
+    // Longer than about 24.8 days, the timer would fire at once and reconcile in a busy loop.
+    reconcileIntervalSeconds: positiveInt().max(86_400).default(defaults.reconcileIntervalSeconds),
   });
 }
 
