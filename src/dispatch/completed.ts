@@ -1,6 +1,6 @@
 import { balancePool } from './balance.js';
 import { findPool, type DispatchContext } from './context.js';
-import { workflowJobFrom } from './in-progress.js';
+import { poolOfEvent, workflowJobFrom } from './in-progress.js';
 import type { WorkflowJobEvent } from './types.js';
 
 /**
@@ -13,12 +13,12 @@ export async function handleCompleted(context: DispatchContext, event: WorkflowJ
   const known = store.getWorkflowJob(event.workflowJobId);
   const runner = event.runnerName ? store.getRunnerByName(event.runnerName) : undefined;
   const log = logger.child({ deliveryId: event.deliveryId, workflowJobId: event.workflowJobId, runnerName: event.runnerName });
-  if (!known && !runner) {
+  const poolName = poolOfEvent(context, event, known, runner);
+  if (!poolName) {
     log.debug('completed workflow job that gha-slurm does not run');
     return;
   }
 
-  const poolName = known?.pool ?? runner!.pool;
   store.upsertWorkflowJob({
     ...(known ?? workflowJobFrom(event, poolName)),
     state: 'completed',

@@ -1,5 +1,6 @@
 import { balancePool } from './balance.js';
 import { findPool, type DispatchContext } from './context.js';
+import { matchPool } from './labels.js';
 import type { RunnerRecord, WorkflowJobEvent, WorkflowJobRecord } from './types.js';
 
 /**
@@ -13,12 +14,12 @@ export async function handleInProgress(context: DispatchContext, event: Workflow
   const known = store.getWorkflowJob(event.workflowJobId);
   const runner = event.runnerName ? store.getRunnerByName(event.runnerName) : undefined;
   const log = logger.child({ deliveryId: event.deliveryId, workflowJobId: event.workflowJobId, runnerName: event.runnerName });
-  if (!known && !runner) {
+  const poolName = poolOfEvent(context, event, known, runner);
+  if (!poolName) {
     log.debug('in_progress of a workflow job that gha-slurm does not run');
     return;
   }
 
-  const poolName = known?.pool ?? runner!.pool;
   store.upsertWorkflowJob({
     ...(known ?? workflowJobFrom(event, poolName)),
     state: 'in_progress',
@@ -57,6 +58,21 @@ function markBusy(context: DispatchContext, runner: RunnerRecord, event: Workflo
     }
   }
   log.info({ requestedFor: runner.requestedFor }, 'runner took a workflow job');
+}
+
+/**
+ * Returns the pool of an event's workflow job: the stored job's, our runner's, or
+ * else the pool its labels match. GitHub may deliver `in_progress` or `completed`
+ * before `queued`, so a job first seen that way is recorded and its late `queued`
+ * submits nothing.
+ */
+export function poolOfEvent(
+  context: DispatchContext,
+  event: WorkflowJobEvent,
+  known: WorkflowJobRecord | undefined,
+  runner: RunnerRecord | undefined,
+): string | undefined {
+  return known?.pool ?? runner?.pool ?? matchPool(event.labels, context.config.pools)?.name;
 }
 
 /** Builds a workflow job record for an event whose `queued` delivery never arrived. */

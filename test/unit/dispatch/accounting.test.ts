@@ -177,8 +177,9 @@ describe('in_progress and completed', () => {
   it('ignores events of jobs it never saw', async () => {
     const harness = testContext();
 
-    await harness.dispatcher.handleEvent(jobEvent('in_progress', 5, { runnerName: 'someone-elses-runner' }));
-    await harness.dispatcher.handleEvent(jobEvent('completed', 5, { runnerName: 'someone-elses-runner' }));
+    const labels = ['self-hosted', 'windows'];
+    await harness.dispatcher.handleEvent(jobEvent('in_progress', 5, { runnerName: 'someone-elses-runner', labels }));
+    await harness.dispatcher.handleEvent(jobEvent('completed', 5, { runnerName: 'someone-elses-runner', labels }));
 
     expect(harness.store.getWorkflowJob(5)).toBeUndefined();
     expect(harness.slurm.cancels).toEqual([]);
