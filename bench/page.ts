@@ -27,8 +27,8 @@ Machine: ${machineDescription()}.
 ## What is measured
 
 The benchmark starts the real service in-process with a real SQLite file in a temporary directory on
-local disk, so every delivery is committed with \`synchronous = FULL\` (one fsync per commit) before its
-202 reply, and the fsync time of that disk affects the rate more than the CPU does. GitHub is the msw
+local disk. Every delivery is committed with \`synchronous = FULL\` (one fsync per commit) before its
+202 reply, so the fsync time of that disk affects the rate more than the CPU does. GitHub is the msw
 fake of the tests. The deliveries ask for the label \`linux\`, which the only pool does not carry, so each
 delivery is recorded, answered, processed and marked processed, but no Slurm job is submitted and no
 Slurm cluster is needed. The load generator runs in the same process and sends signed \`workflow_job\`
