@@ -63,6 +63,10 @@ largest size until the service stops. In this run the files took about ${kibPerD
 delivery, most of it the raw body that the store keeps. Size the disk for \`store.retentionDays\` days of
 your own delivery rate at that size, plus the workflow job and runner rows.
 
+The prune runs on the service's event loop, and webhook replies wait while it runs. The storage table
+shows how long it took for every row of this run. An hourly prune deletes about one hour of rows, but
+the first prune of a store that was never pruned deletes everything older than the retention at once.
+
 The memory table covers the whole process, so the start value includes tsx, msw and the load generator.
 What matters for a long-running service is the difference: the heap after a forced GC returns close to
 its start value when nothing grows per delivery.
