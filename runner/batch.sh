@@ -37,6 +37,16 @@ fi
 
 attempts=${GHA_SLURM_CALLBACK_ATTEMPTS:-8}
 max_delay=${GHA_SLURM_CALLBACK_MAX_DELAY:-60}
+# Checked before any arithmetic, because bash evaluates a variable's text as an
+# expression there, and an array subscript in it can run commands.
+if [[ ! "$attempts" =~ ^[1-9][0-9]{0,3}$ ]]; then
+  log "GHA_SLURM_CALLBACK_ATTEMPTS must be a whole number from 1 to 9999; fix the pool's environment"
+  exit 64
+fi
+if [[ ! "$max_delay" =~ ^[0-9]{1,5}$ ]]; then
+  log "GHA_SLURM_CALLBACK_MAX_DELAY must be a whole number of seconds up to 99999; fix the pool's environment"
+  exit 64
+fi
 delay=$((max_delay < 2 ? max_delay : 2))
 config=''
 
@@ -55,8 +65,13 @@ for ((attempt = 1; attempt <= attempts; attempt++)); do
 
   case "$status" in
     200)
-      config=$body
-      break
+      # A JIT configuration is base64 text. Anything else (an empty body, a proxy's
+      # HTML page) did not come from gha-slurm, so the request is tried again.
+      if [[ "$body" =~ ^[A-Za-z0-9+/=_-]+$ ]]; then
+        config=$body
+        break
+      fi
+      log "callback returned HTTP 200 without a runner configuration (attempt $attempt of $attempts); retrying in ${delay}s"
       ;;
     401 | 403 | 404 | 409 | 410)
       # The service rejected this job for good: it is no longer needed or its token is spent.
