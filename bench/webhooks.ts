@@ -65,14 +65,8 @@ function warnIfIncomplete(name: string, result: LoadResult): void {
   }
 }
 
-async function measure(bench: BenchService, inspector: Database.Database): Promise<BenchResults> {
-  const memory: MemorySample[] = [];
-  const storage: StorageSample[] = [];
-  const sentIds: string[] = [];
-  gc?.();
-  memory.push(sampleMemory('after start'));
-  storage.push(sampleStorage('after start', bench.storePath, inspector));
-
+/** Sends the new deliveries of `intakePlan`, appending each delivery id to `sentIds`. */
+async function runIntake(bench: BenchService, sentIds: string[]): Promise<BenchResults['intake']> {
   const intake: BenchResults['intake'] = [];
   for (const { concurrency, count } of intakePlan) {
     const result = await runLoad({
@@ -91,6 +85,18 @@ async function measure(bench: BenchService, inspector: Database.Database): Promi
     warnIfIncomplete(`new deliveries at concurrency ${concurrency}`, result);
     intake.push({ concurrency, result });
   }
+  return intake;
+}
+
+async function measure(bench: BenchService, inspector: Database.Database): Promise<BenchResults> {
+  const memory: MemorySample[] = [];
+  const storage: StorageSample[] = [];
+  const sentIds: string[] = [];
+  gc?.();
+  memory.push(sampleMemory('after start'));
+  storage.push(sampleStorage('after start', bench.storePath, inspector));
+
+  const intake = await runIntake(bench, sentIds);
 
   await drain(inspector);
   memory.push(sampleMemory(`after ${sentIds.length} deliveries`));
