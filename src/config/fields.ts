@@ -35,7 +35,8 @@ export const httpUrl = () =>
       ctx.addIssue({ code: 'custom', message: `"${text}" must use http or https` });
       return z.NEVER;
     }
-    return text.replace(/\/+$/, '');
+    // The parsed form, because the batch script hands the URL to curl, which rejects spaces.
+    return url.href.replace(/\/+$/, '');
   });
 
 /** A path resolved against the config file's directory. */

@@ -56,3 +56,16 @@ describe('hostile configuration files', () => {
     expect(message).toContain('reconcileIntervalSeconds');
   });
 });
+
+describe('URLs in configuration files', () => {
+  it.each([
+    ['a space in the path', 'http://127.0.0.1:9090/gha slurm/runners/jit-config', 'http://127.0.0.1:9090/gha%20slurm/runners/jit-config'],
+    ['surrounding spaces', ' http://127.0.0.1:9090/runners/jit-config ', 'http://127.0.0.1:9090/runners/jit-config'],
+  ])('stores the callback URL with %s as curl needs it', async (_name, written, expected) => {
+    const text = minimalYaml.replace('callbackUrl: http://127.0.0.1:9090/runners/jit-config', `callbackUrl: "${written}"`);
+
+    const config = await loadConfig(fixture.write(text), fixture.env);
+
+    expect(config.runner.callbackUrl).toBe(expected);
+  });
+});
