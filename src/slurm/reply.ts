@@ -79,6 +79,11 @@ export function checkReply(result: FetchResult, context: CallContext): CheckedRe
 
   const url = context.url;
   if (status === 304) return { status, url, body: undefined, warnings: [] };
+  if (result.response.ok && errors.length > 0 && acceptedDespiteErrors(context, body)) {
+    // Slurm 22.05 answers 200 with a job_id and an `errors[]` entry when it queues a job that cannot start
+    // yet, for example error 2015 for a time limit over the partition's. The job exists, so it is a success.
+    return { status, url, body, warnings: [...warnings, ...errors] };
+  }
   if (result.response.ok && errors.length === 0) {
     if (raw !== undefined && body === undefined) {
       throw new SlurmApiError(
@@ -95,6 +100,12 @@ export function checkReply(result: FetchResult, context: CallContext): CheckedRe
     errors.push({ description: raw.trim() });
   }
   throw replyError(context, status, errors, warnings);
+}
+
+function acceptedDespiteErrors(context: CallContext, body: Record<string, unknown> | undefined): boolean {
+  if (context.operation !== 'submit' || body === undefined) return false;
+  const jobId = body.job_id;
+  return (typeof jobId === 'number' && jobId > 0) || (typeof jobId === 'string' && /^[1-9][0-9]*$/.test(jobId));
 }
 
 function details(context: CallContext, status: number, errors: SlurmReplyError[], warnings: SlurmReplyError[]) {

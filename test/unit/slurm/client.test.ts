@@ -177,6 +177,28 @@ describe('requests', () => {
     });
   });
 
+  it('accepts a 22.05 submit whose errors come with a job id', async () => {
+    serveVersion('v0.0.38');
+    daemon.reply('POST /slurm/v0.0.38/job/submit', fixture('v0.0.38-submit-pending-error'));
+
+    const result = await connect().submit('ci-alice', job);
+
+    expect(result.jobId).toBe(148);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]?.description).toMatch(/partition configuration not available/);
+  });
+
+  it('rejects a 200 submit reply with errors and no job id', async () => {
+    serveVersion('v0.0.38');
+    const failed = fixture('v0.0.38-submit-pending-error');
+    const body = { ...(failed.body as Record<string, unknown>), job_id: null };
+    daemon.reply('POST /slurm/v0.0.38/job/submit', { status: 200, body });
+
+    const error = await rejectionOf(connect().submit('ci-alice', job), SlurmApiError);
+
+    expect(error.message).toMatch(/partition configuration not available/);
+  });
+
   it('sends the v0.0.42 submit body', async () => {
     serveVersion('v0.0.42');
     daemon.reply('POST /slurm/v0.0.42/job/submit', fixture('v0.0.42-submit-warning'));
