@@ -72,6 +72,8 @@ What matters for a long-running service is the difference: the heap after a forc
 its start value when nothing grows per delivery.
 
 The numbers are from a 2-core virtual machine shared with other work, and the load generator competes
-with the service for the same cores. Read them as orders of magnitude, not as limits.
+with the service for the same cores. Other work on the machine shows in the load average above, and
+rates differed by a factor of up to four between runs on a busy 2-core machine, so repeat the run before comparing two versions.
+Read the numbers as orders of magnitude, not as limits.
 `;
 }

@@ -1,6 +1,6 @@
 /** Formats the benchmark results as markdown and describes the machine they come from. */
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { LoadResult } from './load.js';
 
 /** Resident set and V8 heap of this process, in bytes. */
@@ -30,7 +30,7 @@ export interface BenchResults {
 
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
-/** Describes the CPU, core count, memory and Node.js version, from /proc/cpuinfo and `os`. */
+/** Describes the CPU, core count, memory, Node.js version and load average, from /proc/cpuinfo and `os`. */
 export function machineDescription(): string {
   let model = cpus()[0]?.model ?? 'unknown';
   try {
@@ -38,7 +38,8 @@ export function machineDescription(): string {
   } catch {
     // /proc exists only on Linux; `os.cpus()` has the model elsewhere.
   }
-  return `${cpus().length} cores (${model}), ${mib(totalmem())} MiB RAM, Node.js ${process.version}, ${process.platform}`;
+  const load = loadavg()[0]!.toFixed(2);
+  return `${cpus().length} cores (${model}), ${mib(totalmem())} MiB RAM, Node.js ${process.version}, ${process.platform}, 1-minute load average ${load} at the end of the run`;
 }
 
 function loadRow(name: string, concurrency: number, result: LoadResult): string {
