@@ -71,9 +71,8 @@ The memory table covers the whole process, so the start value includes tsx, msw 
 What matters for a long-running service is the difference: the heap after a forced GC returns close to
 its start value when nothing grows per delivery.
 
-The numbers are from a 2-core virtual machine shared with other work, and the load generator competes
-with the service for the same cores. Other work on the machine shows in the load average above, and
-rates differed by a factor of up to four between runs on a busy 2-core machine, so repeat the run before comparing two versions.
-Read the numbers as orders of magnitude, not as limits.
+The load generator competes with the service for the same cores, and other work on the machine shows
+in the load average above. Rates differed by a factor of up to four between runs on a busy 2-core
+virtual machine, so repeat the run before comparing two versions. Read the numbers as orders of magnitude, not as limits.
 `;
 }
