@@ -5,7 +5,6 @@
 //   node scripts/generate.mjs --check   regenerate into a temporary folder and
 //                                       fail, naming the files, when the
 //                                       committed ones differ
-/* global console, process, URL */
 // --exclude-deprecated is not used, because it drops whole operations in
 // versions that mark every operation deprecated (v0.0.42 in Slurm 26.05).
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';

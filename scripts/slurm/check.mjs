@@ -5,7 +5,6 @@
 // complete and reads the file the job wrote, through the cluster's rootDir.
 // Run as root (to read the keys) after `npm run slurm:up`.
 // Usage: node scripts/slurm/check.mjs [22.05|24.11|26.05]...   (default: every running cluster)
-/* global Buffer, console, fetch, process, setTimeout, URL */
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
