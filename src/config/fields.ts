@@ -35,7 +35,7 @@ export const httpUrl = () =>
       ctx.addIssue({ code: 'custom', message: `"${text}" must use http or https` });
       return z.NEVER;
     }
-    // The parsed form, because the batch script hands the URL to curl, which rejects spaces.
+    // Returns the parsed form, because the batch script hands the URL to curl, which rejects spaces.
     return url.href.replace(/\/+$/, '');
   });
 
