@@ -102,7 +102,9 @@ path when a required Secret is not named.
 {{- $clusters = append $clusters $cluster }}
 {{- end }}
 {{- $_ := set $config "clusters" $clusters }}
-{{- $_ := set $config "store" (dict "path" "/var/lib/gha-slurm/gha-slurm.db") }}
+{{- $store := deepCopy (default (dict) $config.store) }}
+{{- $_ := set $store "path" "/var/lib/gha-slurm/gha-slurm.db" }}
+{{- $_ := set $config "store" $store }}
 {{- $server := default (dict) $config.server }}
 {{- $_ := set $server "webhook" (dict "host" "0.0.0.0" "port" (int .Values.containerPorts.webhook)) }}
 {{- $_ := set $server "internal" (dict "host" "0.0.0.0" "port" (int .Values.containerPorts.internal)) }}
