@@ -1,8 +1,13 @@
-import { decideAccess } from './access.js';
+import { choosePool, type PoolChoice } from './access.js';
 import { balancePool } from './balance.js';
 import type { DispatchContext } from './context.js';
-import { matchPool } from './labels.js';
 import type { WorkflowJobEvent } from './types.js';
+
+const skipMessages: Record<Extract<PoolChoice, { allowed: false }>['reason'], string> = {
+  'no-pool': 'workflow job skipped: no pool carries all its labels',
+  'unmapped-repository': 'workflow job skipped: no access rule maps its repository to a cluster user',
+  'pool-not-allowed': 'workflow job skipped: the access rule of its repository allows no pool that carries its labels',
+};
 
 /**
  * Handles `workflow_job.queued`: finds the pool by labels and the cluster user by
@@ -14,22 +19,13 @@ export async function handleQueued(context: DispatchContext, event: WorkflowJobE
   const { config, store, observer } = context;
   const log = context.logger.child({ deliveryId: event.deliveryId, workflowJobId: event.workflowJobId, repository: event.repository });
 
-  const pool = matchPool(event.labels, config.pools);
-  if (!pool) {
-    observer.unmatched('no-pool');
-    log.info({ labels: event.labels }, 'workflow job skipped: no pool carries all its labels');
+  const choice = choosePool(config, event.repository, event.labels);
+  if (!choice.allowed) {
+    observer.unmatched(choice.reason);
+    log.info({ labels: event.labels, reason: choice.reason }, skipMessages[choice.reason]);
     return;
   }
-  const access = decideAccess(config, event.repository, pool);
-  if (!access.allowed) {
-    observer.unmatched(access.reason);
-    const message =
-      access.reason === 'unmapped-repository'
-        ? 'workflow job skipped: no access rule maps its repository to a cluster user'
-        : 'workflow job skipped: the access rule of its repository does not allow the pool';
-    log.info({ pool: pool.name, reason: access.reason }, message);
-    return;
-  }
+  const { pool, clusterUser } = choice;
 
   const stored = store.upsertWorkflowJob({
     workflowJobId: event.workflowJobId,
@@ -46,6 +42,6 @@ export async function handleQueued(context: DispatchContext, event: WorkflowJobE
     return;
   }
 
-  log.info({ pool: pool.name, clusterUser: access.clusterUser }, 'workflow job queued');
+  log.info({ pool: pool.name, clusterUser }, 'workflow job queued');
   await balancePool(context, pool, 'surplus');
 }

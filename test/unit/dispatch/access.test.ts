@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess } from '../../../src/dispatch/access.js';
+import { choosePool, decideAccess } from '../../../src/dispatch/access.js';
 import { pool, testConfig } from './fixtures.js';
 
 const cpu = pool({ name: 'cpu', cluster: 'alpha' });
@@ -37,5 +37,41 @@ describe('decideAccess', () => {
 
   it('does not let a wildcard match another owner', () => {
     expect(decideAccess(config, 'octo-org-evil/app', cpu)).toEqual({ allowed: false, reason: 'unmapped-repository' });
+  });
+});
+
+describe('choosePool', () => {
+  const small = pool({ name: 'small', cluster: 'alpha', labels: ['slurm'] });
+  const big = pool({ name: 'big', cluster: 'alpha', labels: ['slurm', 'big'] });
+  const choices = testConfig({
+    pools: [small, big],
+    access: [
+      { pattern: 'lab/big-only', clusterUser: 'dora', pools: ['big'] },
+      { pattern: 'lab/small-only', clusterUser: 'erin', pools: ['small'] },
+    ],
+  });
+
+  it('picks the allowed pool when a closer one is not allowed', () => {
+    const choice = choosePool(choices, 'lab/big-only', ['self-hosted', 'slurm']);
+
+    expect(choice).toEqual({ allowed: true, pool: big, clusterUser: 'dora' });
+  });
+
+  it('picks the closest allowed pool', () => {
+    const choice = choosePool(choices, 'lab/small-only', ['self-hosted', 'slurm']);
+
+    expect(choice).toEqual({ allowed: true, pool: small, clusterUser: 'erin' });
+  });
+
+  it('reports a pool that exists but is not allowed', () => {
+    expect(choosePool(choices, 'lab/small-only', ['slurm', 'big'])).toEqual({ allowed: false, reason: 'pool-not-allowed' });
+  });
+
+  it('reports labels that no pool carries before access', () => {
+    expect(choosePool(choices, 'stranger/app', ['windows'])).toEqual({ allowed: false, reason: 'no-pool' });
+  });
+
+  it('reports an unmapped repository', () => {
+    expect(choosePool(choices, 'stranger/app', ['slurm'])).toEqual({ allowed: false, reason: 'unmapped-repository' });
   });
 });
