@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (as root) and runs every test suite:
-# lint, type check, generated-type drift, unit tests, then the Slurm client
+# lint, type check, build, generated-type drift, chart checks, unit tests, then the Slurm client
 # and end-to-end suites on real Slurm 22.05, 24.11 and 26.05.
 #
 #   bash scripts/test.sh              # everything
@@ -20,9 +20,10 @@ fi
 mkdir -p .cache/test-results
 summary=.cache/test-results
 
-step "Lint, type check and generated-type drift"
+step "Lint, type check, build, generated-type drift and chart checks"
 npm run --silent lint
 npm run --silent typecheck
+npm run --silent build
 npm run --silent generate:check
 npm run --silent chart:check
 
