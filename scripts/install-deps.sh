@@ -8,7 +8,7 @@ PACKAGES=(
   # Slurm 22.05 on the host, with slurmrestd and JWT auth; MUNGE for its daemons.
   slurmctld slurmd slurmrestd slurm-client slurm-wlm-jwt-plugin munge
   # Builds the root folders of the 24.11 and 26.05 clusters.
-  debootstrap
+  debootstrap debian-archive-keyring gpgv
   # Scrapes the service's metrics in the end-to-end tests.
   prometheus
   # Used by scripts/slurm: curl, ss (iproute2), runuser and setsid (util-linux), useradd (passwd).
