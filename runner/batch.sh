@@ -2,6 +2,11 @@
 # gha-slurm batch script: fetches a just-in-time runner configuration from the
 # gha-slurm service and runs one ephemeral GitHub Actions runner with it.
 #
+# The configuration registers a runner, so it reaches run.sh in the runner's
+# environment variable ACTIONS_RUNNER_INPUT_JITCONFIG, which the runner reads in
+# place of its --jitconfig option. Any user on the node can read a process's
+# arguments, but only its owner and root can read its environment.
+#
 # Every input arrives through the environment that gha-slurm sets on the job:
 #   GHA_SLURM_CALLBACK_URL   URL of POST /runners/jit-config on the service
 #   GHA_SLURM_LAUNCH_TOKEN   single-use token for that request (never printed)
@@ -96,5 +101,5 @@ fi
 
 unset GHA_SLURM_LAUNCH_TOKEN
 log "runner configuration received; starting the runner"
-"$GHA_SLURM_RUNNER_DIR/run.sh" --jitconfig "$config"
+ACTIONS_RUNNER_INPUT_JITCONFIG="$config" "$GHA_SLURM_RUNNER_DIR/run.sh"
 exit $?

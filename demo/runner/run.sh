@@ -7,26 +7,24 @@
 # minimal chroot.
 set -euo pipefail
 
+# The real runner reads its --jitconfig option from this variable. The batch
+# script passes the configuration only there, because every user on the node
+# can read a process's arguments, and this stand-in accepts no arguments.
+if [ $# -gt 0 ]; then
+  # The count only: an argument might be the configuration itself.
+  echo "run.sh: got $# arguments but takes none; pass the JIT configuration in ACTIONS_RUNNER_INPUT_JITCONFIG" >&2
+  exit 2
+fi
+jitconfig=${ACTIONS_RUNNER_INPUT_JITCONFIG:-}
+[ -n "$jitconfig" ] || {
+  echo "run.sh: ACTIONS_RUNNER_INPUT_JITCONFIG is missing; runner/batch.sh sets it to the JIT configuration" >&2
+  exit 2
+}
+
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # demo.env sets DEMO_GITHUB_URL (the stand-in's base URL) and DEMO_MAX_SECONDS.
 # shellcheck source=/dev/null
 . "$here/demo.env"
-
-jitconfig=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --jitconfig)
-      [ $# -ge 2 ] || { echo "run.sh: --jitconfig needs a value" >&2; exit 2; }
-      jitconfig=$2
-      shift 2
-      ;;
-    *)
-      echo "run.sh: unknown option $1; this stand-in accepts only --jitconfig" >&2
-      exit 2
-      ;;
-  esac
-done
-[ -n "$jitconfig" ] || { echo "run.sh: missing --jitconfig; the batch script passes it" >&2; exit 2; }
 
 # The JIT configuration is base64 JSON holding three base64 files. Only .runner,
 # which contains no credential, is decoded, and only its agentName is printed.

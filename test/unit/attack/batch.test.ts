@@ -9,6 +9,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 const batchScript = join(import.meta.dirname, '../../../runner/batch.sh');
 const token = 'launch-token-that-must-stay-secret';
 
+/** Records its arguments and the configuration from its environment. */
+const standIn = [
+  '#!/bin/bash',
+  'here=$(dirname "$0")',
+  'for argument in "$@"; do printf "%s\\n" "$argument"; done > "$here/args"',
+  '[[ -n "${ACTIONS_RUNNER_INPUT_JITCONFIG:-}" ]] || { echo "run.sh: ACTIONS_RUNNER_INPUT_JITCONFIG is missing" >&2; exit 2; }',
+  'printf "%s" "$ACTIONS_RUNNER_INPUT_JITCONFIG" > "$here/config"',
+  '',
+].join('\n');
+
 let base: string;
 let runnerDir: string;
 let server: Server | undefined;
@@ -17,7 +27,7 @@ beforeEach(() => {
   base = mkdtempSync(join(tmpdir(), 'gha-slurm-batch-attack-'));
   runnerDir = join(base, 'dir with "quotes" $(id) and\nnewline');
   mkdirSync(runnerDir);
-  writeFileSync(join(runnerDir, 'run.sh'), '#!/bin/bash\nprintf "%s\\n" "$@" > "$(dirname "$0")/args"\n');
+  writeFileSync(join(runnerDir, 'run.sh'), standIn);
   chmodSync(join(runnerDir, 'run.sh'), 0o755);
 });
 
@@ -67,7 +77,8 @@ describe('batch script against hostile surroundings', () => {
     const result = await runBatch({ GHA_SLURM_CALLBACK_URL: url });
 
     expect(result.code).toBe(0);
-    expect(readFileSync(join(runnerDir, 'args'), 'utf8')).toBe('--jitconfig\nZW5jb2RlZA==\n');
+    expect(readFileSync(join(runnerDir, 'config'), 'utf8')).toBe('ZW5jb2RlZA==');
+    expect(readFileSync(join(runnerDir, 'args'), 'utf8')).toBe('');
   });
 
   it.each([
@@ -83,7 +94,8 @@ describe('batch script against hostile surroundings', () => {
 
     expect(result.code).toBe(0);
     expect(count()).toBe(2);
-    expect(readFileSync(join(runnerDir, 'args'), 'utf8')).toBe('--jitconfig\nZW5jb2RlZA==\n');
+    expect(readFileSync(join(runnerDir, 'config'), 'utf8')).toBe('ZW5jb2RlZA==');
+    expect(readFileSync(join(runnerDir, 'args'), 'utf8')).toBe('');
   });
 
   it('gives up on garbage without starting the runner', async () => {

@@ -15,12 +15,23 @@ interface Seen {
   body: string;
 }
 
+/** Records its arguments and the configuration from its environment, then exits with `RUN_EXIT`. */
+const standIn = [
+  '#!/bin/bash',
+  'here=$(dirname "$0")',
+  'for argument in "$@"; do printf "%s\\n" "$argument"; done > "$here/args"',
+  '[[ -n "${ACTIONS_RUNNER_INPUT_JITCONFIG:-}" ]] || { echo "run.sh: ACTIONS_RUNNER_INPUT_JITCONFIG is missing" >&2; exit 2; }',
+  'printf "%s" "$ACTIONS_RUNNER_INPUT_JITCONFIG" > "$here/config"',
+  'exit "${RUN_EXIT:-0}"',
+  '',
+].join('\n');
+
 let dir: string;
 let server: Server | undefined;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gha-slurm-batch-'));
-  writeFileSync(join(dir, 'run.sh'), '#!/bin/bash\nprintf "%s\\n" "$@" > "$(dirname "$0")/args"\nexit "${RUN_EXIT:-0}"\n');
+  writeFileSync(join(dir, 'run.sh'), standIn);
   chmodSync(join(dir, 'run.sh'), 0o755);
 });
 
@@ -64,13 +75,14 @@ function runBatch(environment: Record<string, string>): Promise<{ code: number; 
 }
 
 describe('runner/batch.sh', () => {
-  it('runs the runner once with the configuration', async () => {
+  it('passes the configuration in the environment', async () => {
     const { url, seen } = await callbackServer([{ status: 200, body: 'encoded-config' }]);
 
     const result = await runBatch({ GHA_SLURM_CALLBACK_URL: url });
 
     expect(result.code).toBe(0);
-    expect(readFileSync(join(dir, 'args'), 'utf8')).toBe('--jitconfig\nencoded-config\n');
+    expect(readFileSync(join(dir, 'config'), 'utf8')).toBe('encoded-config');
+    expect(readFileSync(join(dir, 'args'), 'utf8')).toBe('');
     expect(seen).toHaveLength(1);
     expect(seen[0]!.authorization).toBe(`Bearer ${token}`);
     expect(seen[0]!.accept).toBe('text/plain');
