@@ -44,6 +44,7 @@ describe.each(clusters.map((cluster) => [cluster.version, cluster] as const))('s
     expect(jitRequests.at(-1)!.body).toMatchObject({ name: submitted.runnerName, labels: expect.arrayContaining(['linux']) });
     const received = await waitFor('the runner stand-in to record its configuration', () => harness.runnerDir.received(submitted.slurmJobId!));
     expect(received.length).toBeGreaterThan(0);
+    expect(harness.runnerDir.argumentsOf(submitted.slurmJobId!)).toBe('');
 
     const startedAt = new Date().toISOString();
     await harness.deliver('in_progress', { workflowJobId, labels: ['self-hosted', 'linux'], runnerName: submitted.runnerName!, startedAt });

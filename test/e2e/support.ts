@@ -14,13 +14,16 @@ export interface RunnerDir {
   jobPath: string;
   /** The same directory on this machine. */
   hostPath: string;
-  /** Returns the `--jitconfig` value that the stand-in received in Slurm job `slurmJobId`, if it ran. */
+  /** Returns the configuration that the stand-in found in its environment in Slurm job `slurmJobId`, if it ran. */
   received(slurmJobId: number): string | undefined;
+  /** Returns the stand-in's arguments in Slurm job `slurmJobId`, one a line, if it ran. */
+  argumentsOf(slurmJobId: number): string | undefined;
 }
 
 /**
  * Installs a stand-in for the Actions runner in a fresh directory inside the
- * cluster's root. It records its `--jitconfig` value per Slurm job, sleeps
+ * cluster's root. Per Slurm job it records its arguments and the configuration
+ * in `ACTIONS_RUNNER_INPUT_JITCONFIG` (and exits 2 without one), sleeps
  * `FAKE_RUNNER_SLEEP` seconds (1 by default) and exits 0.
  */
 export function installRunnerDir(cluster: ClusterInfo): RunnerDir {
@@ -32,8 +35,11 @@ export function installRunnerDir(cluster: ClusterInfo): RunnerDir {
     join(hostPath, 'run.sh'),
     [
       '#!/bin/bash',
-      '[[ "$1" == --jitconfig ]] || { echo "expected --jitconfig" >&2; exit 2; }',
-      'printf "%s" "$2" > "$(dirname "$0")/received/$SLURM_JOB_ID"',
+      'received="$(dirname "$0")/received/$SLURM_JOB_ID"',
+      '# The arguments go first, so that they are there once the configuration is.',
+      'for argument in "$@"; do printf "%s\\n" "$argument"; done > "$received.args"',
+      '[[ -n "${ACTIONS_RUNNER_INPUT_JITCONFIG:-}" ]] || { echo "run.sh: ACTIONS_RUNNER_INPUT_JITCONFIG is missing" >&2; exit 2; }',
+      'printf "%s" "$ACTIONS_RUNNER_INPUT_JITCONFIG" > "$received"',
       'sleep "${FAKE_RUNNER_SLEEP:-1}"',
       'exit 0',
       '',
@@ -48,11 +54,13 @@ export function installRunnerDir(cluster: ClusterInfo): RunnerDir {
   return {
     jobPath,
     hostPath,
-    received: (slurmJobId) => {
-      const file = join(hostPath, 'received', String(slurmJobId));
-      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    },
+    received: (slurmJobId) => readIfThere(join(hostPath, 'received', String(slurmJobId))),
+    argumentsOf: (slurmJobId) => readIfThere(join(hostPath, 'received', `${slurmJobId}.args`)),
   };
+}
+
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 /** Returns a TCP port that was free a moment ago on 127.0.0.1. */
