@@ -25,7 +25,7 @@ export interface RouteOptions {
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
 
-/** Encodes a JIT configuration as the runner's `--jitconfig` expects: base64 JSON of its three files. */
+/** Encodes a JIT configuration as the runner expects it: base64 JSON of its three files. */
 function encodeJitConfig(runner: StandInRunner, baseUrl: string, workFolder: string): string {
   return b64({
     '.runner': b64({

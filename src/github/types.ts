@@ -2,7 +2,7 @@
 export interface JitConfig {
   /** GitHub's id of the registered runner, needed to remove it later. */
   runnerId: number;
-  /** The opaque configuration passed to `run.sh --jitconfig`. Secret. */
+  /** The opaque configuration that the runner reads from `ACTIONS_RUNNER_INPUT_JITCONFIG`. Secret. */
   encodedJitConfig: string;
 }
 
