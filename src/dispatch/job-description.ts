@@ -1,9 +1,11 @@
 import type { Config, PoolConfig } from '../config/types.js';
-import type { JobDescription } from '../slurm/types.js';
+import type { JobDescription, SlurmJob } from '../slurm/types.js';
 import type { RunnerRecord, WorkflowJobRecord } from './types.js';
 
 const defaultPath = '/usr/local/bin:/usr/bin:/bin';
 const maxJobNameLength = 100;
+/** The first word of every comment gha-slurm writes, so its jobs stand out in `squeue`. */
+const commentPrefix = 'gha-slurm';
 
 /** What a batch job for one runner is built from. */
 export interface JobInput {
@@ -27,8 +29,8 @@ export function buildJobDescription(input: JobInput): JobDescription {
   const repository = safeText(runner.repository);
 
   return {
-    name: `gha-${repository.replaceAll('/', '-')}-${workflowJob.workflowJobId}`.slice(0, maxJobNameLength),
-    comment: `gha-slurm repo=${repository} run=${workflowJob.runId} job=${workflowJob.workflowJobId} runner=${runner.id}`,
+    name: jobName(runner, workflowJob),
+    comment: `${commentPrefix} repo=${repository} run=${workflowJob.runId} job=${workflowJob.workflowJobId} ${runnerTag(runner.id)}`,
     script: input.script,
     environment: buildEnvironment(config, pool, input.launchToken),
     workingDirectory: config.runner.workDir.replaceAll('%u', runner.clusterUser),
@@ -44,6 +46,26 @@ export function buildJobDescription(input: JobInput): JobDescription {
     gres: pool.gres,
     constraint: pool.constraint,
   };
+}
+
+/**
+ * Returns whether gha-slurm submitted a Slurm job for `runner`. Its comment must
+ * contain the runner's tag as a whole word, and its name must be the one that
+ * {@link buildJobDescription} gives. Runner ids are unique, so this finds the
+ * job of an earlier submission whose reply was lost.
+ */
+export function isRunnerJob(job: SlurmJob, runner: RunnerRecord, workflowJob: WorkflowJobRecord): boolean {
+  const words = (job.comment ?? '').split(/\s+/);
+  return words[0] === commentPrefix && words.includes(runnerTag(runner.id)) && job.name === jobName(runner, workflowJob);
+}
+
+function runnerTag(runnerId: string): string {
+  return `runner=${runnerId}`;
+}
+
+function jobName(runner: RunnerRecord, workflowJob: WorkflowJobRecord): string {
+  const repository = safeText(runner.repository);
+  return `gha-${repository.replaceAll('/', '-')}-${workflowJob.workflowJobId}`.slice(0, maxJobNameLength);
 }
 
 /** Builds the job's environment; gha-slurm's own variables win over a pool's entries of the same name. */

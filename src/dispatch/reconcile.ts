@@ -4,13 +4,9 @@ import { cancelRunner, cancelSlurmJob, removeFromGitHub } from './cancel.js';
 import type { ClusterHealth } from './cluster-health.js';
 import { slurmFor, type DispatchContext } from './context.js';
 import type { SlurmJob } from '../slurm/types.js';
+import { hasEnded } from './slurm-states.js';
 import type { RunnerRecord } from './types.js';
 
-/** Slurm base states after which a job never runs again. */
-const endedStates = new Set([
-  'COMPLETED', 'FAILED', 'TIMEOUT', 'PREEMPTED', 'NODE_FAIL', 'BOOT_FAIL',
-  'CANCELLED', 'OUT_OF_MEMORY', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT',
-]);
 /**
  * How long reconcile waits after the Slurm job of an idle runner ended before it
  * judges the runner, because the webhooks of a short workflow job may arrive
@@ -56,7 +52,7 @@ async function refreshFromSlurm(context: DispatchContext, pool: PoolConfig, heal
 }
 
 async function applySlurmState(context: DispatchContext, runner: RunnerRecord, job: SlurmJob | undefined): Promise<void> {
-  const ended = !job || endedStates.has(job.state);
+  const ended = hasEnded(job);
   const log = context.logger.child({ runnerId: runner.id, pool: runner.pool, cluster: runner.cluster, slurmJobId: runner.slurmJobId });
   const endReason = job ? `slurm-${job.state.toLowerCase()}` : 'slurm-job-unknown';
 

@@ -1,4 +1,6 @@
 import type { PoolConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { adoptEarlierJob } from './adopt.js';
 import { retryAfter } from './backoff.js';
 import { findPool, slurmFor, type DispatchContext } from './context.js';
 import { buildJobDescription } from './job-description.js';
@@ -39,7 +41,8 @@ export function requestRunner(
 
 /**
  * Submits the Slurm job of a `requested` runner as its cluster user and moves the
- * runner to `submitted`. A rejected submission is recorded on the runner with a
+ * runner to `submitted`. After a failed attempt it first looks for a job that the
+ * attempt created anyway, and adopts it instead of submitting a second. A rejected submission is recorded on the runner with a
  * backoff, and the runner fails once the workflow job has used `runner.maxAttempts`.
  */
 export async function submitRunner(context: DispatchContext, runner: RunnerRecord): Promise<void> {
@@ -50,6 +53,11 @@ export async function submitRunner(context: DispatchContext, runner: RunnerRecor
   if (!pool || !workflowJob) {
     store.transitionRunner(runner.id, ['requested'], { state: 'failed', endReason: 'pool-removed', endedAt: context.now() });
     log.warn('runner dropped because its pool or workflow job is gone');
+    return;
+  }
+
+  // NOTE: a crash after slurmctld accepted a first attempt leaves attempts at 0, so that job is not looked for.
+  if (runner.attempts > 0 && !(await noEarlierJob(context, runner, workflowJob, log))) {
     return;
   }
 
@@ -71,6 +79,21 @@ export async function submitRunner(context: DispatchContext, runner: RunnerRecor
     log.info({ slurmJobId: result.jobId, clusterUser: runner.clusterUser, warnings: result.warnings }, 'slurm job submitted');
   } catch (error) {
     recordSubmitFailure(context, runner, attempts, error);
+  }
+}
+
+/**
+ * Returns true when no job of an earlier attempt is left to adopt. The kind of the last
+ * failure is not stored, and a reply lost after slurmctld accepted the job looks
+ * like any other failure, so every resubmission looks first. A failed lookup
+ * counts as a failed attempt, which keeps retries bounded by `maxAttempts`.
+ */
+async function noEarlierJob(context: DispatchContext, runner: RunnerRecord, workflowJob: WorkflowJobRecord, log: Logger): Promise<boolean> {
+  try {
+    return (await adoptEarlierJob(context, runner, workflowJob, log)) === 'none';
+  } catch (error) {
+    recordSubmitFailure(context, runner, runner.attempts + 1, error);
+    return false;
   }
 }
 

@@ -69,6 +69,10 @@ export class FakeSlurm implements SlurmClient {
   readonly jobs = new Map<number, SlurmJob>();
   /** When set, the next submissions throw this error. */
   submitError: (Error & { status?: number }) | undefined;
+  /** When set, the next submissions create their job and then throw this error, as if the reply was lost. */
+  lostReplyError: Error | undefined;
+  /** When set, listing jobs throws this error. */
+  listError: Error | undefined;
   private nextId = 100;
 
   constructor(readonly cluster = 'alpha') {}
@@ -83,13 +87,19 @@ export class FakeSlurm implements SlurmClient {
     }
     const jobId = this.nextId++;
     this.submissions.push({ user, job, jobId });
-    this.jobs.set(jobId, { jobId, name: job.name, userName: user, state: 'PENDING', stateFlags: [] });
+    this.jobs.set(jobId, { jobId, name: job.name, userName: user, state: 'PENDING', stateFlags: [], comment: job.comment });
+    if (this.lostReplyError) {
+      throw this.lostReplyError;
+    }
     return { jobId, warnings: [] };
   }
   async getJob(_user: string, jobId: number) {
     return this.jobs.get(jobId);
   }
   async listJobs() {
+    if (this.listError) {
+      throw this.listError;
+    }
     return [...this.jobs.values()];
   }
   async cancel(_user: string, jobId: number) {
