@@ -10,7 +10,7 @@ import { setupServer } from 'msw/node';
 import type { ClusterConfig, Config, PoolConfig } from '../../src/config/types.js';
 import type { RunnerRecord } from '../../src/dispatch/types.js';
 import { createLogger, silentLogger } from '../../src/log.js';
-import { startService, type Service } from '../../src/main.js';
+import { startService, type Service, type ServiceOptions } from '../../src/main.js';
 import { createSlurmClient } from '../../src/slurm/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -79,9 +79,10 @@ function clusterConfig(cluster: ClusterInfo): ClusterConfig {
 
 /**
  * Starts the service for `target`: a cluster, or the version of a running one.
+ * `slurmFetch` replaces the service's fetch to slurmrestd, to disturb its replies.
  * Throws when that version is not running.
  */
-export async function startHarness(target: ClusterInfo | string): Promise<Harness> {
+export async function startHarness(target: ClusterInfo | string, options: Pick<ServiceOptions, 'slurmFetch'> = {}): Promise<Harness> {
   const cluster = typeof target === 'string' ? requiredClusters({ ...process.env, GHA_SLURM_VERSIONS: target })[0]! : target;
   const runnerDir = installRunnerDir(cluster);
   const stateDir = mkdtempSync(join(tmpdir(), 'gha-slurm-e2e-store-'));
@@ -114,7 +115,7 @@ export async function startHarness(target: ClusterInfo | string): Promise<Harnes
     reconcileIntervalSeconds: 2,
   };
   const logger = process.env.GHA_SLURM_E2E_LOG ? createLogger('debug') : silentLogger();
-  const serviceOptions = { logger, backoff: { baseSeconds: 1, maxSeconds: 4 } };
+  const serviceOptions = { logger, backoff: { baseSeconds: 1, maxSeconds: 4 }, slurmFetch: options.slurmFetch };
   let service = await startService(config, serviceOptions);
   const slurm = createSlurmClient({ cluster: clusterConfig(cluster), allowedUsers: new Set(cluster.users) });
 
