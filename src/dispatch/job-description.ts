@@ -49,14 +49,18 @@ export function buildJobDescription(input: JobInput): JobDescription {
 }
 
 /**
- * Returns whether gha-slurm submitted a Slurm job for `runner`. Its comment must
- * contain the runner's tag as a whole word, and its name must be the one that
- * {@link buildJobDescription} gives. Runner ids are unique, so this finds the
- * job of an earlier submission whose reply was lost.
+ * Returns whether gha-slurm submitted a Slurm job for `runner`. The job must run
+ * as the runner's cluster user, its comment must contain the runner's tag as a
+ * whole word, and its name must be the one that {@link buildJobDescription} gives.
  */
 export function isRunnerJob(job: SlurmJob, runner: RunnerRecord, workflowJob: WorkflowJobRecord): boolean {
   const words = (job.comment ?? '').split(/\s+/);
-  return words[0] === commentPrefix && words.includes(runnerTag(runner.id)) && job.name === jobName(runner, workflowJob);
+  return (
+    job.userName === runner.clusterUser &&
+    words[0] === commentPrefix &&
+    words.includes(runnerTag(runner.id)) &&
+    job.name === jobName(runner, workflowJob)
+  );
 }
 
 function runnerTag(runnerId: string): string {

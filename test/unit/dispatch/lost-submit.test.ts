@@ -94,6 +94,7 @@ describe('a submission whose reply was lost', () => {
     harness.slurm.jobs.set(50, { jobId: 50, name: 'gha-octo-org-app-1', userName: 'alice', state: 'PENDING', stateFlags: [], comment: 'gha-slurm runner=runner-10' });
     harness.slurm.jobs.set(51, { jobId: 51, name: 'gha-octo-org-app-1', userName: 'alice', state: 'PENDING', stateFlags: [], comment: 'mine runner=runner-1' });
     harness.slurm.jobs.set(52, { jobId: 52, name: 'other', userName: 'alice', state: 'PENDING', stateFlags: [], comment: 'gha-slurm runner=runner-1' });
+    harness.slurm.jobs.set(53, { jobId: 53, name: 'gha-octo-org-app-1', userName: 'mallory', state: 'PENDING', stateFlags: [], comment: 'gha-slurm runner=runner-1' });
     harness.advance(11);
 
     await harness.dispatcher.reconcile();
