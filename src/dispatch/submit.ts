@@ -56,12 +56,14 @@ export async function submitRunner(context: DispatchContext, runner: RunnerRecor
     return;
   }
 
-  // NOTE: a crash after slurmctld accepted a first attempt leaves attempts at 0, so that job is not looked for.
   if (runner.attempts > 0 && !(await noEarlierJob(context, runner, workflowJob, log))) {
     return;
   }
 
+  // The attempt is on disk before the request leaves, so that after a crash between slurmctld
+  // accepting the job and the store recording it, the next pass looks for that job first.
   const attempts = runner.attempts + 1;
+  store.updateRunner(runner.id, { attempts });
   try {
     const launchToken = await signLaunchToken(launchTokenSettings(context), runner.id, context.now());
     const script = context.batchScript(pool);

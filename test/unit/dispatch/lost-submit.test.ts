@@ -18,6 +18,21 @@ async function lostReply() {
 }
 
 describe('a submission whose reply was lost', () => {
+  it('records the attempt before the request leaves', async () => {
+    const harness = testContext();
+    const attemptsAtSubmit: number[] = [];
+    const submit = harness.slurm.submit.bind(harness.slurm);
+    harness.slurm.submit = async (user, job) => {
+      attemptsAtSubmit.push(harness.store.getRunner('runner-1')!.attempts);
+      return submit(user, job);
+    };
+
+    await harness.dispatcher.handleEvent(jobEvent('queued', 1));
+
+    expect(attemptsAtSubmit).toEqual([1]);
+    expect(harness.store.getRunner('runner-1')).toMatchObject({ state: 'submitted', attempts: 1 });
+  });
+
   it('leaves the runner requested', async () => {
     const harness = await lostReply();
 
