@@ -1,4 +1,5 @@
 import { clusterUserFor } from '../config/access.js';
+import { choosePool } from './access.js';
 import { authenticateCallback, issueJitConfig, type CallbackResult } from './callback.js';
 import { ClusterHealth } from './cluster-health.js';
 import { handleCompleted } from './completed.js';
@@ -37,7 +38,13 @@ export function createDispatcher(context: DispatchContext, parseDelivery: Delive
   const inFlight = new Set<string>();
   const pruneStore = createStorePruner(context);
 
+  // The key must name the pool that the handler balances. A queued job may land on
+  // an allowed pool that is not the closest match by labels, so it is chosen the same way.
   const poolOf = (event: WorkflowJobEvent): string => {
+    if (event.action === 'queued') {
+      const choice = choosePool(context.config, event.repository, event.labels);
+      return choice.allowed ? choice.pool.name : '';
+    }
     const known = context.store.getWorkflowJob(event.workflowJobId)?.pool;
     const byRunner = event.runnerName ? context.store.getRunnerByName(event.runnerName)?.pool : undefined;
     return known ?? byRunner ?? matchPool(event.labels, context.config.pools)?.name ?? '';
