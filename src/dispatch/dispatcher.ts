@@ -17,7 +17,7 @@ export type DeliveryParser = (body: unknown, deliveryId: string) => WorkflowJobE
 
 /** The entry points of dispatch, for the HTTP routes and the reconcile timer. */
 export interface Dispatcher {
-  /** Processes a recorded `workflow_job` delivery and marks it processed, with the error if one occurred. */
+  /** Processes a recorded `workflow_job` delivery and marks it processed, with the error if one occurred; never rejects. */
   processDelivery(deliveryId: string, body: string): Promise<void>;
   /** Applies one workflow job event. */
   handleEvent(event: WorkflowJobEvent): Promise<void>;
@@ -67,12 +67,17 @@ export function createDispatcher(context: DispatchContext, parseDelivery: Delive
     }
     inFlight.add(deliveryId);
     const log = context.logger.child({ deliveryId });
+    let failure: string | undefined;
     try {
       await handleEvent(parseDelivery(JSON.parse(body), deliveryId));
-      context.store.markDeliveryProcessed(deliveryId);
     } catch (error) {
       log.error({ err: error }, 'delivery processing failed');
-      context.store.markDeliveryProcessed(deliveryId, error instanceof Error ? error.message : String(error));
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    try {
+      context.store.markDeliveryProcessed(deliveryId, failure);
+    } catch (error) {
+      log.error({ err: error }, 'marking delivery processed failed; the next reconcile pass processes it again');
     } finally {
       inFlight.delete(deliveryId);
     }
