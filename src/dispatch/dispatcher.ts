@@ -1,4 +1,5 @@
 import { clusterUserFor } from '../config/access.js';
+import type { AccessRule, Config } from '../config/types.js';
 import { choosePool } from './access.js';
 import { authenticateCallback, issueJitConfig, type CallbackResult } from './callback.js';
 import { ClusterHealth } from './cluster-health.js';
@@ -115,13 +116,13 @@ export function createDispatcher(context: DispatchContext, parseDelivery: Delive
 /** Pings each cluster as a user that the access rules map to it, for readiness. */
 async function pingClusters(context: DispatchContext, health: ClusterHealth): Promise<void> {
   for (const cluster of context.config.clusters) {
-    const rule = context.config.access[0];
+    const user = pingUser(context.config, cluster.name);
     const client = context.slurm.get(cluster.name);
-    if (!rule || !client) {
+    if (user === undefined || !client) {
       continue;
     }
     try {
-      await client.ping(clusterUserFor(rule, cluster.name));
+      await client.ping(user);
       health.answered(cluster.name, context.now());
     } catch (error) {
       context.logger.warn({ err: error, cluster: cluster.name }, 'slurm ping failed');
@@ -129,3 +130,15 @@ async function pingClusters(context: DispatchContext, health: ClusterHealth): Pr
   }
 }
 
+
+/**
+ * Returns the user to ping `cluster` as: the user of the first access rule that
+ * allows one of the cluster's pools, because only such users need an account
+ * there. A cluster that no rule reaches is pinged as the first rule's user.
+ */
+function pingUser(config: Config, cluster: string): string | undefined {
+  const pools = config.pools.filter((pool) => pool.cluster === cluster).map((pool) => pool.name);
+  const reaches = (rule: AccessRule) => (rule.pools ?? pools).some((name) => pools.includes(name));
+  const rule = config.access.find(reaches) ?? config.access[0];
+  return rule ? clusterUserFor(rule, cluster) : undefined;
+}
