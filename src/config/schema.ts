@@ -102,7 +102,7 @@ function clusterSchema(context: LoadContext) {
       .default(defaults.apiVersion),
     auth,
     slurmUser: posixUser().default(defaults.slurmUser),
-    tokenLifetimeSeconds: positiveInt().default(defaults.tokenLifetimeSeconds),
+    tokenLifetimeSeconds: positiveInt().min(60).default(defaults.tokenLifetimeSeconds),
     // Node timers take at most 2^31 - 1 ms and fire at once or throw beyond that, so the limit is an hour.
     requestTimeoutMs: positiveInt().max(3_600_000).default(defaults.requestTimeoutMs),
   });

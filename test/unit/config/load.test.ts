@@ -118,6 +118,15 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(/^runner\.launchTokenSecret: is 5 characters long; use at least 32/);
   });
 
+  it('rejects a token lifetime under a minute', async () => {
+    const yaml = minimalYaml.replace('auth: { type: hs256, keyFile: jwt_hs256.key }', 'auth: { type: hs256, keyFile: jwt_hs256.key }\n    tokenLifetimeSeconds: 30');
+
+    const problems = await problemsOf(yaml);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^clusters\[0\]\.tokenLifetimeSeconds: .*60/);
+  });
+
   it('rejects a private key that is not PEM', async () => {
     writeFileSync(join(fixture.dir, 'app.pem'), 'not a key');
 
