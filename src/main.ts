@@ -128,7 +128,7 @@ async function verifyGitHub(github: { verifyCredentials(): Promise<unknown> }, l
     await github.verifyCredentials();
     return true;
   } catch (error) {
-    logger.error({ err: error }, 'github app credentials check failed; check github.appId and the private key');
+    logger.error({ err: error }, 'github app check failed; the error says whether the network, the credentials or the installation is at fault');
     return false;
   }
 }
