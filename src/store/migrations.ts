@@ -55,7 +55,7 @@ export const migrations: Migration[] = [
         workflow_job_id INTEGER,
         state TEXT NOT NULL,
         slurm_job_id INTEGER,
-        runner_name TEXT UNIQUE,
+        runner_name TEXT,
         github_runner_id INTEGER,
         attempts INTEGER NOT NULL,
         not_before INTEGER,
@@ -69,7 +69,10 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX runners_state_pool ON runners (state, pool);
       CREATE INDEX runners_requested_for ON runners (requested_for);
-      CREATE UNIQUE INDEX runners_slurm_job ON runners (cluster, slurm_job_id) WHERE slurm_job_id IS NOT NULL;
+      -- Not unique: Slurm hands out a job id again after its state is wiped or MaxJobId wraps,
+      -- and the runner name is built from it.
+      CREATE INDEX runners_slurm_job ON runners (cluster, slurm_job_id) WHERE slurm_job_id IS NOT NULL;
+      CREATE INDEX runners_name ON runners (runner_name) WHERE runner_name IS NOT NULL;
     `,
   },
 ];

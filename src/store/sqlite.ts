@@ -121,11 +121,15 @@ export class SqliteStore implements Store {
   }
 
   getRunnerByName(runnerName: string): RunnerRecord | undefined {
-    return this.selectRunner('SELECT * FROM runners WHERE runner_name = ?', runnerName);
+    return this.selectRunner('SELECT * FROM runners WHERE runner_name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', runnerName);
   }
 
   getRunnerBySlurmJob(cluster: string, slurmJobId: number): RunnerRecord | undefined {
-    return this.selectRunner('SELECT * FROM runners WHERE cluster = ? AND slurm_job_id = ?', cluster, slurmJobId);
+    return this.selectRunner(
+      'SELECT * FROM runners WHERE cluster = ? AND slurm_job_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      cluster,
+      slurmJobId,
+    );
   }
 
   listRunners(filter: { states?: RunnerState[]; pool?: string; requestedFor?: number }): RunnerRecord[] {

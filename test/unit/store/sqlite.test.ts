@@ -190,6 +190,20 @@ describe('runners', () => {
     expect(store.getRunnerBySlurmJob('other', 42)).toBeUndefined();
   });
 
+  it('accepts a Slurm job id that Slurm hands out again', () => {
+    const store = open();
+    store.insertRunner({ ...runner, state: 'done', slurmJobId: 42, runnerName: 'slurm-hpc-42' });
+    store.insertRunner({ ...runner, id: 'r-2', createdAt: new Date('2026-02-01T00:00:00.000Z') });
+
+    const submitted = store.transitionRunner('r-2', ['requested'], { state: 'submitted', slurmJobId: 42 });
+    const configured = store.transitionRunner('r-2', ['submitted'], { state: 'configured', runnerName: 'slurm-hpc-42' });
+
+    expect(submitted).toBe(true);
+    expect(configured).toBe(true);
+    expect(store.getRunnerBySlurmJob('hpc', 42)?.id).toBe('r-2');
+    expect(store.getRunnerByName('slurm-hpc-42')?.id).toBe('r-2');
+  });
+
   it('filters runners by states, pool and workflow job', () => {
     const store = open();
     store.insertRunner(runner);
