@@ -82,7 +82,7 @@ function checkListeners(server: ParsedConfig['server']): ConfigProblem[] {
   return [];
 }
 
-/** Dispatch picks the first of several pools with equal labels, so a later one would never get a job. */
+/** Dispatch picks the first of several allowed pools with equal labels, so a later one would get no job from a repository allowed both. */
 function findSameLabels(pools: Pool[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, number>();
@@ -95,7 +95,7 @@ function findSameLabels(pools: Pool[]): ConfigProblem[] {
     }
     problems.push({
       path: `pools[${index}].labels`,
-      message: `same labels as pools[${earlier}] ("${pools[earlier]?.name}"), which takes every job first; add a label that tells them apart`,
+      message: `same labels as pools[${earlier}] ("${pools[earlier]?.name}"), so a repository allowed both always gets the first; add a label that tells them apart`,
     });
   });
   return problems;

@@ -44,7 +44,7 @@ describe('configuration checks', () => {
     const text = twoPools.replace('labels: [gpu]', 'labels: [CPU, slurm]');
 
     expect(problemsOf(text)).toEqual([
-      'pools[1].labels: same labels as pools[0] ("cpu"), which takes every job first; add a label that tells them apart',
+      'pools[1].labels: same labels as pools[0] ("cpu"), so a repository allowed both always gets the first; add a label that tells them apart',
     ]);
   });
 
