@@ -2,6 +2,7 @@ import type { PoolConfig } from '../config/types.js';
 import { decideAccess } from './access.js';
 import { retryAfter } from './backoff.js';
 import { cancelRunner } from './cancel.js';
+import { stillWaitingOnGitHub } from './github-status.js';
 import type { DispatchContext } from './context.js';
 import type { CancelReason } from './observer.js';
 import { previousAttempts, requestRunner, submitRunner } from './submit.js';
@@ -33,7 +34,7 @@ export async function balancePool(context: DispatchContext, pool: PoolConfig, re
     if (surplus > 0) {
       await cancelSurplus(context, groupPending, groupQueued, surplus, reason);
     } else if (surplus < 0) {
-      requestMissing(context, pool, groupQueued, groupPending);
+      await requestMissing(context, pool, groupQueued, groupPending);
     }
   }
 
@@ -85,7 +86,7 @@ async function cancelSurplus(
 }
 
 /** Requests a runner for each queued job that no pending runner covers, within the pool's limits. */
-function requestMissing(context: DispatchContext, pool: PoolConfig, queued: WorkflowJobRecord[], pending: RunnerRecord[]): void {
+async function requestMissing(context: DispatchContext, pool: PoolConfig, queued: WorkflowJobRecord[], pending: RunnerRecord[]): Promise<void> {
   const { store, logger } = context;
   const uncovered = uncoveredJobs(queued, pending);
   let live = store.listRunners({ states: liveStates, pool: pool.name }).length;
@@ -106,6 +107,11 @@ function requestMissing(context: DispatchContext, pool: PoolConfig, queued: Work
     const access = decideAccess(context.config, job.repository, pool);
     if (!access.allowed) {
       log.debug({ reason: access.reason }, 'workflow job no longer allowed on this pool; no runner requested');
+      continue;
+    }
+
+    const hadRunner = store.listRunners({ requestedFor: job.workflowJobId }).length > 0;
+    if (hadRunner && !(await stillWaitingOnGitHub(context, job, log))) {
       continue;
     }
 

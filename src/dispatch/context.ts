@@ -24,6 +24,12 @@ export interface RunnerRegistry {
   }): Promise<JitConfig>;
   /** Removes a registered runner; a runner that no longer exists counts as removed. */
   deleteRunner(request: { installationId: number; repository: string; runnerId: number }): Promise<void>;
+  /** Reads a workflow job's status; `undefined` when GitHub does not know the job. */
+  getWorkflowJob?(request: {
+    installationId: number;
+    repository: string;
+    workflowJobId: number;
+  }): Promise<{ status: string; conclusion?: string; runnerName?: string } | undefined>;
 }
 
 /** Everything the dispatch steps use, built once by `src/main.ts`. */

@@ -140,6 +140,17 @@ export class FakeRegistry implements RunnerRegistry {
     }
     this.deleted.push(request.runnerId);
   }
+  /** Workflow job statuses that `getWorkflowJob` returns, by workflow job id; unknown ids return undefined. */
+  readonly jobStatuses = new Map<number, { status: string; conclusion?: string }>();
+  readonly jobReads: number[] = [];
+  jobReadError: Error | undefined;
+  async getWorkflowJob(request: { workflowJobId: number }) {
+    this.jobReads.push(request.workflowJobId);
+    if (this.jobReadError) {
+      throw this.jobReadError;
+    }
+    return this.jobStatuses.get(request.workflowJobId);
+  }
 }
 
 /** An observer that counts calls by method and first argument. */
