@@ -78,14 +78,27 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const dispatcher = createDispatcher(context, (body, deliveryId) => parseWorkflowJobEvent(deliveryId, body));
   const credentials = { verified: false };
 
-  const http = await startHttp({
-    server: config.server,
-    logger,
-    webhook: { secret: config.github.webhookSecret, store, observer: metrics.observer, process: dispatcher.processDelivery },
-    callback: { jitConfig: dispatcher.jitConfig },
-    registry: metrics.metrics.registry,
-    readiness: () => readinessChecks(config, context, dispatcher, credentials.verified),
-  });
+  const closeClients = async () => {
+    await Promise.all([...slurm.values()].map((client) => client.close()));
+    store.close();
+  };
+
+  let http: Awaited<ReturnType<typeof startHttp>>;
+  try {
+    http = await startHttp({
+      server: config.server,
+      logger,
+      webhook: { secret: config.github.webhookSecret, store, observer: metrics.observer, process: dispatcher.processDelivery },
+      callback: { jitConfig: dispatcher.jitConfig },
+      registry: metrics.metrics.registry,
+      readiness: () => readinessChecks(config, context, dispatcher, credentials.verified),
+    });
+  } catch (error) {
+    // A port in use, say: the store and the clients are already open, and a caller that
+    // retries in the same process must find the store file unlocked.
+    await closeClients();
+    throw error;
+  }
 
   const loop = startReconcileLoop(config, logger, async () => {
     if (!credentials.verified) {
@@ -104,8 +117,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await loop.stop();
       await http.close();
       await dispatcher.idle();
-      await Promise.all([...slurm.values()].map((client) => client.close()));
-      store.close();
+      await closeClients();
       logger.info('gha-slurm stopped');
     },
   };
