@@ -94,8 +94,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
       readiness: () => readinessChecks(config, context, dispatcher, credentials.verified),
     });
   } catch (error) {
-    // A port in use, say: the store and the clients are already open, and a caller that
-    // retries in the same process must find the store file unlocked.
+    // The store and the clients are already open when a listener fails, for example on a port
+    // in use. A caller that retries in the same process needs them closed.
     await closeClients();
     throw error;
   }
@@ -140,7 +140,7 @@ async function verifyGitHub(github: { verifyCredentials(): Promise<unknown> }, l
     await github.verifyCredentials();
     return true;
   } catch (error) {
-    logger.error({ err: error }, 'github app check failed; the error says whether the network, the credentials or the installation is at fault');
+    logger.error({ err: error }, 'github app check failed; err names the cause: network, credentials or installation');
     return false;
   }
 }
