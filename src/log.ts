@@ -38,7 +38,7 @@ export function createLogger(level: LoggerOptions['level'] = 'info', destination
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** A logger that writes nothing, for tests and library use. */
+/** Creates a logger that writes nothing, for tests and library use. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }

@@ -98,7 +98,7 @@ const blockKeywords = new Set(['if', 'with', 'range', 'define', 'block']);
 
 /**
  * Checks that every `if`, `with`, `range`, `define` and `block` action in the
- * templates is closed by an `end`, and that no `end` or `else` stands alone.
+ * templates is closed by an `end`, and that no `end` or `else` is left without its action.
  * Helm itself is not needed, so this catches the most common template mistake here.
  */
 export function checkTemplateBlocks(templatesDir) {

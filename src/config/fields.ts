@@ -3,7 +3,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** What field checks need from outside the YAML text: the environment and the directory of the file. */
+/** The context of field checks outside the YAML text: the environment and the directory of the file. */
 export interface LoadContext {
   env: NodeJS.ProcessEnv;
   /** Directory that relative paths are resolved against: the config file's own directory. */
@@ -82,7 +82,7 @@ export const secret = (context: LoadContext, check?: (value: string) => string |
     return value;
   });
 
-/** Checks that a secret holds a private key that Node can parse (PKCS#1 or PKCS#8 PEM). */
+/** Checks that a secret contains a private key that Node can parse (PKCS#1 or PKCS#8 PEM). */
 export function checkPrivateKey(value: string): string | undefined {
   try {
     createPrivateKey(value);

@@ -8,10 +8,13 @@ import { launchTokenSettings } from './submit.js';
 import type { RunnerRecord } from './types.js';
 
 /**
- * The reply to a callback. Status codes: 200 configured; 401 missing, invalid or
- * expired token; 403 the token belongs to another Slurm job; 409 the token was
- * used before; 410 the runner is no longer needed (its Slurm job is cancelled);
- * 502 GitHub failed, so the batch script retries with the same token.
+ * The reply to a callback, by status code:
+ * - 200: the runner is configured.
+ * - 401: the token is missing, invalid or expired.
+ * - 403: the token belongs to another Slurm job.
+ * - 409: the token was used before.
+ * - 410: the runner is no longer needed, and its Slurm job is cancelled when one is recorded.
+ * - 502: GitHub failed, so the batch script retries with the same token.
  */
 export type CallbackResult =
   | { status: 200; runnerName: string; encodedJitConfig: string }
@@ -43,7 +46,7 @@ export async function authenticateCallback(
  * Hands a Slurm job its JIT runner configuration. The caller holds the pool's
  * lock, so the state read here cannot change before the compare-and-set that
  * makes the token single use. The runner moves to `configured` only after GitHub
- * answered, so a GitHub failure leaves the token usable for the script's retry.
+ * replied, so a GitHub failure leaves the token usable for the script's retry.
  */
 export async function issueJitConfig(context: DispatchContext, runnerId: string, slurmJobId: number): Promise<CallbackResult> {
   const { store, logger, observer } = context;
@@ -117,7 +120,7 @@ function checkRunner(
   return undefined;
 }
 
-/** Whether the runner's group has more queued jobs than runners already configured for them. */
+/** Checks whether the runner's group has more queued jobs than runners already configured for them. */
 function stillNeeded(context: DispatchContext, runner: RunnerRecord): boolean {
   const group = coverageGroup(context, runner.repository);
   const queued = context.store

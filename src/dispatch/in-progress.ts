@@ -5,9 +5,9 @@ import type { RunnerRecord, WorkflowJobEvent, WorkflowJobRecord } from './types.
 
 /**
  * Handles `workflow_job.in_progress`. When one of our runners took the job, the
- * runner becomes `busy` and the queue latency is recorded. Whoever took it, the
- * pool is balanced again: a job taken by a runner that is not ours leaves one
- * of our pending runners in surplus, which is cancelled.
+ * runner becomes `busy` and the queue latency is recorded. In either case the
+ * pool is balanced again, because a job taken by a runner that is not ours
+ * leaves one of our pending runners in surplus, which is cancelled.
  */
 export async function handleInProgress(context: DispatchContext, event: WorkflowJobEvent): Promise<void> {
   const { store, logger } = context;

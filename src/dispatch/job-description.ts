@@ -7,7 +7,7 @@ const maxJobNameLength = 100;
 /** The first word of every comment gha-slurm writes, so its jobs stand out in `squeue`. */
 const commentPrefix = 'gha-slurm';
 
-/** What a batch job for one runner is built from. */
+/** The inputs of the batch job of one runner. */
 export interface JobInput {
   config: Config;
   pool: PoolConfig;
@@ -20,8 +20,8 @@ export interface JobInput {
 
 /**
  * Builds the Slurm batch job for a runner. Payload fields (repository, labels,
- * branch) reach only the job name and comment, reduced to safe characters;
- * the script is used verbatim and every value it needs travels in the
+ * branch) reach only the job name and comment, reduced to safe characters.
+ * The script is used verbatim and every value it needs travels in the
  * environment, so no payload text can become shell code.
  */
 export function buildJobDescription(input: JobInput): JobDescription {

@@ -7,8 +7,8 @@ const impliedLabel = 'self-hosted';
  * a runner must carry every label the job requests. Every pool carries
  * `self-hosted` and labels compare case-insensitively. Among the pools that
  * match, the most specific one for this job wins: the one with the fewest labels
- * the job did not request, so that a plain `[self-hosted, slurm]` job lands on
- * the plain pool and not on a `[slurm, gpu]` pool. Config order breaks ties.
+ * the job did not request. So a plain `[self-hosted, slurm]` job lands on the
+ * plain pool and not on a `[slurm, gpu]` pool. Config order breaks ties.
  * Returns undefined when no pool matches.
  */
 export function matchPool(labels: readonly string[], pools: readonly PoolConfig[]): PoolConfig | undefined {

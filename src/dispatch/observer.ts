@@ -4,10 +4,10 @@
  * prom-client; tests and library users take {@link noopObserver}.
  */
 
-/** Why a queued workflow job got no Slurm job. */
+/** The reason a queued workflow job got no Slurm job. */
 export type UnmatchedReason = 'no-pool' | 'unmapped-repository' | 'pool-not-allowed';
 
-/** Why gha-slurm cancelled a Slurm job. */
+/** The reason gha-slurm cancelled a Slurm job. */
 export type CancelReason = 'surplus' | 'workflow-job-cancelled' | 'taken-elsewhere' | 'idle-timeout' | 'not-needed';
 
 /** The outcome of one `POST /runners/jit-config` request. */
@@ -19,7 +19,7 @@ export type CallbackOutcome =
   | 'job-mismatch'
   | 'github-error';
 
-/** The outcome of one webhook delivery, as answered to GitHub. */
+/** The outcome of one webhook delivery, as returned to GitHub. */
 export type DeliveryOutcome =
   | 'accepted'
   | 'duplicate'

@@ -28,11 +28,11 @@ export interface WorkflowJobEvent {
   headBranch?: string;
 }
 
-/** Where a workflow job stands, as far as gha-slurm has seen. States only move forward. */
+/** The state of a workflow job, as far as gha-slurm has seen. States only move forward. */
 export type WorkflowJobState = 'queued' | 'in_progress' | 'completed';
 
 /**
- * Where one runner (one Slurm job) stands. States only move forward, in this order,
+ * The state of one runner (one Slurm job). States only move forward, in this order,
  * except that `failed` and `cancelled` may follow any state before `done`.
  *
  * - `requested`: recorded, not yet accepted by slurmctld (a crash here is repaired by reconcile);

@@ -12,7 +12,7 @@ export function slurmFix(cluster: ClusterConfig, index: number, error: unknown, 
   if (error instanceof SlurmTokenError) return tokenFix(at, error);
   if (!(error instanceof SlurmApiError)) return `check ${at}.url (${cluster.url}) and the service log`;
 
-  // slurmrestd 23.11 and later answer a rejected token with 401 or 511, sometimes without error text.
+  // slurmrestd 23.11 and later reply to a rejected token with 401 or 511, sometimes without error text.
   const failure = error.status === 401 || error.status === 511 ? 'auth' : error.failure;
 
   switch (failure) {

@@ -26,8 +26,8 @@ function isClusterFailure(error: unknown): boolean {
 /**
  * Runs the checks of one cluster: a token per mapped user, slurmrestd and its
  * version, partitions, accounts and QOS. Each user's token is tried with a list of
- * partitions, a read that slurmctld authenticates; a ping is not enough, because
- * slurmctld 24.11 answers it whatever the token. slurmrestd needs a token even to
+ * partitions, a read that slurmctld authenticates. A ping is not enough, because
+ * slurmctld 24.11 returns success for it whatever the token. slurmrestd needs a token even to
  * return its version, so the first user's request also discovers the version.
  */
 export async function checkCluster(
@@ -57,7 +57,7 @@ export async function checkCluster(
         const partitions = await withTimeout(client.listPartitions(user), timeoutMs);
         working.push({ user, partitions });
         // NOTE: slurmctld 22.05 accepts reads with a token whose user does not exist on
-        // the cluster, so this proves the key and the policy, not the user; such a user
+        // the cluster, so this proves the key and the policy, not the user. Such a user
         // fails only at submission.
         userResults.push({ name, status: 'OK', detail: `slurmrestd accepted a ${cluster.auth.type} token for ${user}` });
       } catch (error) {

@@ -36,7 +36,7 @@ const deliveryOutcomes: Record<DeliveryOutcome, true> = {
   'too-large': true,
 };
 
-/** The longest wait recorded; larger values come from a wrong timestamp, not a real wait. */
+/** The maximum wait recorded; larger values come from a wrong timestamp, not a real wait. */
 const maxWaitSeconds = 30 * 86400;
 
 /**

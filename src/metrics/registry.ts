@@ -179,9 +179,9 @@ function initializeSeries(metrics: Metrics, topology: MetricsTopology): void {
 }
 
 /**
- * prom-client's per-type gauges `nodejs_active_{handles,requests,resources}` stay;
- * their `_total` sums are removed because a gauge named `_total` fails
- * `promtool check metrics`, and `sum()` over the per-type gauges gives the same number.
+ * prom-client's per-type gauges `nodejs_active_{handles,requests,resources}` stay.
+ * Their `_total` sums are removed because a gauge named `_total` fails
+ * `promtool check metrics`. `sum()` over the per-type gauges gives the same number.
  */
 function addProcessMetrics(registry: Registry): void {
   collectDefaultMetrics({ register: registry });

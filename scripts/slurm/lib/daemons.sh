@@ -70,7 +70,7 @@ rest_ready() {
 }
 
 # Returns success when slurmctld lists jobs through slurmrestd within 15 s.
-# slurmctld keeps answering pings while its job lock is held, so only a job
+# slurmctld keeps replying to pings while its job lock is held, so only a job
 # request shows that it is stuck.
 jobs_ready() {
   [[ "$(rest_curl "${JOB_USERS[0]}" --max-time 15 -o /dev/null -w '%{http_code}' "$REST_URL$JOBS_PATH")" == 200 ]]

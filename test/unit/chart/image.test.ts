@@ -12,7 +12,7 @@ const dockerignore = readFileSync(join(rootDir, '.dockerignore'), 'utf8')
 const values = parse(readFileSync(join(rootDir, 'charts', 'gha-slurm', 'values.yaml'), 'utf8'));
 const packageJson = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8'));
 
-/** The instructions of the last stage, the one the image runs. */
+/** Returns the instructions of the last stage, the one the image runs. */
 function runtimeStage(): string[] {
   const stages = dockerfile.split(/^FROM /m);
   return stages.at(-1)!.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));

@@ -57,8 +57,9 @@ describe('clusterUserFor', () => {
   it('prefers the per-cluster override', () => {
     const grant = resolveAccess(config, 'octo-org/special');
 
-    expect(grant && clusterUserFor(grant, 'beta')).toBe('ci-special-b');
-    expect(grant && clusterUserFor(grant, 'alpha')).toBe('ci-special');
+    expect(grant).toBeDefined();
+    expect(clusterUserFor(grant!, 'beta')).toBe('ci-special-b');
+    expect(clusterUserFor(grant!, 'alpha')).toBe('ci-special');
   });
 });
 
